@@ -1,0 +1,87 @@
+/**
+ * Configuration, read from the environment once and validated at start.
+ * Every key has a default so that `npm start` works on a fresh machine; README lists them all.
+ */
+import { AppError } from './errors.ts';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  /** API port; 0 picks a free one. */
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string;
+  /** True when DATABASE_URL was given explicitly (then the stack never falls back to the embedded server). */
+  readonly databaseUrlExplicit: boolean;
+  /** Address of a Temporal frontend; unset means the default stack starts its own dev server. */
+  readonly temporalAddress: string | undefined;
+  readonly temporalNamespace: string;
+  readonly temporalTaskQueue: string;
+  readonly temporalCliPath: string | undefined;
+  readonly temporalPort: number;
+  readonly temporalUiPort: number;
+  /** Base URL of the Temporal Web UI, used for links from engagement views. */
+  readonly temporalUiUrl: string;
+  readonly logLevel: LogLevel;
+  /** Where the default stack keeps its data (dev server database, embedded PostgreSQL). */
+  readonly dataDir: string;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+type Env = Record<string, string | undefined>;
+
+function port(env: Env, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new AppError('config-invalid', `${key} must be a port number from 0 to 65535, got "${raw}"`);
+  }
+  return value;
+}
+
+function text(env: Env, key: string, fallback: string): string {
+  const raw = env[key]?.trim();
+  return raw ? raw : fallback;
+}
+
+function url(env: Env, key: string, fallback: string, protocols: readonly string[]): string {
+  const value = text(env, key, fallback);
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new AppError('config-invalid', `${key} must be a URL like ${fallback}, got "${value}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new AppError('config-invalid', `${key} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return value;
+}
+
+/** Reads and validates the configuration; throws AppError('config-invalid') naming the bad key. */
+export function loadConfig(env: Env = process.env): Config {
+  const logLevel = text(env, 'LOG_LEVEL', 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new AppError('config-invalid', `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const temporalAddress = env.TEMPORAL_ADDRESS?.trim() || undefined;
+  const temporalPort = port(env, 'TEMPORAL_PORT', 7233);
+  const temporalUiPort = port(env, 'TEMPORAL_UI_PORT', 8233);
+  return Object.freeze({
+    port: port(env, 'PORT', 3000),
+    host: text(env, 'HOST', '127.0.0.1'),
+    databaseUrl: url(env, 'DATABASE_URL', 'postgres://127.0.0.1:5432/potik', ['postgres:', 'postgresql:']),
+    databaseUrlExplicit: Boolean(env.DATABASE_URL?.trim()),
+    temporalAddress,
+    temporalNamespace: text(env, 'TEMPORAL_NAMESPACE', 'default'),
+    temporalTaskQueue: text(env, 'TEMPORAL_TASK_QUEUE', 'potik-engagements'),
+    temporalCliPath: env.TEMPORAL_CLI_PATH?.trim() || undefined,
+    temporalPort,
+    temporalUiPort,
+    temporalUiUrl: url(env, 'TEMPORAL_UI_URL', `http://127.0.0.1:${temporalUiPort}`, ['http:', 'https:']),
+    logLevel,
+    dataDir: text(env, 'POTIK_DATA_DIR', '.potik'),
+  });
+}

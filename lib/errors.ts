@@ -1,0 +1,47 @@
+/**
+ * The one application error. Its code is a closed union: every place that throws picks the code
+ * that tells the caller what to do, and the API maps codes to HTTP statuses in one table.
+ */
+export type ErrorCode =
+  /** Configuration from the environment is malformed; the message names the key. */
+  | 'config-invalid'
+  /** The request body or query does not match what the route accepts. */
+  | 'request-invalid'
+  /** Authentication failed: no key, unknown key, expired or revoked key. */
+  | 'unauthenticated'
+  /** The caller's role may not perform the action at all. */
+  | 'forbidden'
+  /** The object does not exist or the caller may not see it (never reveals which). */
+  | 'not-found'
+  /** A definition failed to load; details carry file/line/column errors. */
+  | 'definition-invalid'
+  /** The customer is not entitled to the service and no quote path applies. */
+  | 'entitlement-denied'
+  /** The task is already completed, cancelled or otherwise closed. */
+  | 'task-not-open'
+  /** The caller is not the task's assignee nor in its group or category. */
+  | 'task-not-assigned'
+  /** A task result does not match the task's form. */
+  | 'task-result-invalid'
+  /** The same idempotency key was reused with a different request. */
+  | 'idempotency-conflict'
+  /** The engagement is not running (completed, failed, cancelled). */
+  | 'engagement-not-running'
+  /** A dependency (PostgreSQL, Temporal) is not reachable right now; retry later. */
+  | 'unavailable';
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function isAppError(error: unknown, code?: ErrorCode): error is AppError {
+  return error instanceof AppError && (code === undefined || error.code === code);
+}
