@@ -46,14 +46,21 @@ export function createTransformer(from: string | number, to: string | number): C
 export function transformPoints(from: string | number, to: string | number, points: readonly Position[]): Position[] {
   const convert = createTransformer(from, to);
   return points.map((point, index) => {
-    const result = convert(point);
-    if (!Number.isFinite(result[0]) || !Number.isFinite(result[1])) {
-      throw new AppError('request-invalid', `Point ${index} (${point.join(', ')}) cannot be transformed`, {
-        from: crsKey(from),
-        to: crsKey(to),
-        index,
-      });
+    const refuse = (cause?: unknown): AppError =>
+      new AppError(
+        'request-invalid',
+        `Point ${index} (${point.join(', ')}) cannot be transformed from ${crsKey(from)} to ${crsKey(to)}`,
+        { from: crsKey(from), to: crsKey(to), index },
+        { cause },
+      );
+    let result: Position;
+    try {
+      result = convert(point);
+    } catch (error) {
+      // proj4 throws plain errors for coordinates outside a projection's domain.
+      throw refuse(error);
     }
+    if (!Number.isFinite(result[0]) || !Number.isFinite(result[1])) throw refuse();
     return result;
   });
 }
