@@ -119,11 +119,18 @@ function lastDayBeforeTermination(contract: ContractFact): IsoDate | null {
   return contract.status === 'terminated' && contract.terminatedAt !== null ? addDays(contract.terminatedAt, -1) : null;
 }
 
-/** Why the contract is not in force on `date`, or null when it is (signed, signed by then, not yet terminated). */
-function notInForce(contract: ContractFact, date: IsoDate): string | null {
+/** Why the contract was not signed on or before `date`, or null when it was. */
+function notSignedBy(contract: ContractFact, date: IsoDate): string | null {
   if (contract.status === 'draft') return 'is a draft, not signed';
   if (contract.signedAt === null) return 'has no signing date';
   if (compareDates(contract.signedAt, date) > 0) return `is signed only on ${contract.signedAt}`;
+  return null;
+}
+
+/** Why the contract is not in force on `date`, or null when it is (signed, signed by then, not yet terminated). */
+function notInForce(contract: ContractFact, date: IsoDate): string | null {
+  const unsigned = notSignedBy(contract, date);
+  if (unsigned !== null) return unsigned;
   if (contract.status === 'terminated') {
     if (contract.terminatedAt === null) return 'is terminated';
     if (compareDates(contract.terminatedAt, date) <= 0) return `was terminated on ${contract.terminatedAt}`;
@@ -144,11 +151,8 @@ function verdict(contract: ContractFact, holds: boolean, windowEnd: IsoDate | nu
 
 /** (a): in force from signing; after the last stage is accepted on A, until A + 6 months (Civil Code). */
 function assessSupply(contract: ContractFact, date: IsoDate): ContractVerdict {
-  if (contract.status === 'draft') return verdict(contract, false, null, 'is a draft, not signed');
-  if (contract.signedAt === null) return verdict(contract, false, null, 'has no signing date');
-  if (compareDates(contract.signedAt, date) > 0) {
-    return verdict(contract, false, null, `is signed only on ${contract.signedAt}`);
-  }
+  const unsigned = notSignedBy(contract, date);
+  if (unsigned !== null) return verdict(contract, false, null, unsigned);
   const acceptedAt = contract.stages.at(-1)?.acceptedAt ?? null;
   const terminatedAt = contract.status === 'terminated' ? contract.terminatedAt : null;
   if (acceptedAt !== null) {
