@@ -130,6 +130,7 @@ export interface DecimalFormat {
 
 /** A scaled integer as a decimal with a decimal comma: (123456, 2) → '1 234,56' (no-break space). */
 export function formatDecimal(scaled: number | bigint, scale: number, format: DecimalFormat = {}): string {
+  if (!Number.isInteger(scale) || scale < 0 || scale > 18) throw invalid(`a decimal scale must be 0–18, got ${scale}`);
   const value = typeof scaled === 'bigint' ? scaled : checkInteger(scaled, 'a value');
   const group = format.group ?? NBSP;
   const magnitude = value < 0n ? -value : value;
