@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { applyModel, chooseModel, fitModel, fitModels } from './fit.ts';
 import type { PlanarPoint, TiePoint } from './fit.ts';
+import { fromUkrainianXY } from './transform.ts';
 
 /** mulberry32: a seeded PRNG so the noisy cases are the same on every run. */
 function prng(seed: number): () => number {
@@ -216,5 +218,47 @@ describe('fit', () => {
     expect(() => fitModel('affine', tiePoints(line, helmert))).toThrowError(
       expect.objectContaining({ code: 'request-invalid' }),
     );
+  });
+});
+
+describe('fit of the Kharkiv SK-63 X5 → LCS-63 fixture', () => {
+  interface FixturePoint {
+    id: string;
+    check: boolean;
+    source: { X: number; Y: number };
+    target: { X: number; Y: number };
+  }
+  const fixture = JSON.parse(
+    readFileSync(new URL('../../test/fixtures/tie-points/kharkiv-sk63-to-lcs63.json', import.meta.url), 'utf8'),
+  ) as { outlier: string; points: FixturePoint[] };
+  // The fixture speaks Ukrainian X (north) / Y (east); the fit works in [easting, northing].
+  const toPlanar = (p: { X: number; Y: number }): PlanarPoint => {
+    const [x, y] = fromUkrainianXY({ x: p.X, y: p.Y });
+    return { x, y };
+  };
+  const points: TiePoint[] = fixture.points.map((p) => ({
+    id: p.id,
+    check: p.check,
+    source: toPlanar(p.source),
+    target: toPlanar(p.target),
+  }));
+
+  it('flags the planted 0.4 m outlier T06 under Helmert and affine', () => {
+    expect(fixture.outlier).toBe('T06');
+    for (const kind of ['helmert', 'affine'] as const) expect(fitModel(kind, points).outliers).toEqual(['T06']);
+  });
+
+  it('shows the expected rotation between the two grids: the meridian convergence of 1° of longitude at 50°N', () => {
+    const fit = fitModel('helmert', points);
+    // γ difference ≈ Δλ·sin φ = 3600″·sin 50° ≈ 2758″, clockwise from SK-63 X5 (35°30′) to LCS-63 (36°30′)
+    expect(fit.rotationArcsec).toBeCloseTo(-3600 * Math.sin(50 * (Math.PI / 180)), -1);
+  });
+
+  it('once T06 is dropped with a reason, chooses the Helmert within 5 cm', () => {
+    const dropped = points.map((p) => (p.id === 'T06' ? { ...p, dropReason: 'blunder confirmed at the mark' } : p));
+    const choice = chooseModel(fitModels(dropped), 0.05);
+    expect(choice.chosen?.kind).toBe('helmert');
+    expect(choice.chosen!.rms).toBeLessThan(0.03);
+    expect(choice.chosen!.checkRms).toBeLessThan(0.05);
   });
 });
