@@ -29,7 +29,8 @@ export interface ConcatNode {
   $concat: (string | ExprNode)[];
 }
 /** Input data whose leaves may be expressions. Keys starting with `$` are reserved. */
-export type Template = null | boolean | number | string | ExprNode | ConcatNode | Template[] | { [key: string]: Template };
+export type Template =
+  null | boolean | number | string | ExprNode | ConcatNode | Template[] | { [key: string]: Template };
 
 /** Who may act on a human step. At least one field is set. */
 export interface Assignee {

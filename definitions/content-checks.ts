@@ -1,0 +1,311 @@
+/**
+ * Checks on what steps say: activity names, service code, norms and billing, durations,
+ * expressions (compile, and name only existing steps and inputs), and embedded JSON Schemas.
+ */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { BUSINESS_ACTIVITY_NAMES } from '../activities/names.ts';
+import { compileExpression, ExpressionError, expressionReferences, isValidLocalName } from '../workflows/expression.ts';
+import type { CheckContext } from './check-context.ts';
+import type { StepSite } from './definition-walk.ts';
+import { MAX_DURATION_MS, parseDuration } from './duration.ts';
+import type { JsonValue } from './model.ts';
+import type { StepDefinition } from './schema.ts';
+import { isServiceCode, SERVICE_CODES } from './services.ts';
+import { didYouMean } from './suggest.ts';
+import { bareExpression, templateExpressions, TemplateSyntaxError, type ExpressionSite } from './template.ts';
+import type { PathSegment } from './yaml-document.ts';
+
+const FUNCTIONS_HINT =
+  'CEL functions include size, contains, startsWith, endsWith, matches, has, int, double, string, timestamp, duration, and list macros all, exists, map, filter';
+
+export function checkContent(ctx: CheckContext): void {
+  const { definition } = ctx;
+  if (!isServiceCode(definition.service)) {
+    ctx.report(
+      ['service'],
+      `'${definition.service}' is not a service of the catalog`,
+      didYouMean(definition.service, SERVICE_CODES) ?? `use one of ${SERVICE_CODES.join(', ')}`,
+    );
+  }
+  checkSchema(ctx, ['inputs'], definition.inputs as JsonValue, 'the inputs schema');
+  if (definition.sla) checkDuration(ctx, ['sla', 'due'], definition.sla.due);
+  const stepIds = new Set(ctx.layout.sites.map((s) => s.step.id));
+  for (const site of ctx.layout.sites) {
+    checkStep(ctx, site, stepIds);
+  }
+}
+
+/** Whether a human step bills its norm when nothing says otherwise. */
+export function billsByDefault(step: StepDefinition): boolean {
+  if (step.kind === 'task') return step.assignee.role !== 'customer' || step.norm !== undefined;
+  return step.norm !== undefined;
+}
+
+function checkStep(ctx: CheckContext, site: StepSite, stepIds: ReadonlySet<string>): void {
+  const { step, path } = site;
+  const expr = (fieldPath: PathSegment[], text: string, template: boolean): void =>
+    checkExpressionText(ctx, fieldPath, text, template, site.sequence.locals, stepIds);
+  switch (step.kind) {
+    case 'activity': {
+      if (!BUSINESS_ACTIVITY_NAMES.has(step.activity)) {
+        ctx.report(
+          [...path, 'activity'],
+          `there is no activity '${step.activity}'`,
+          didYouMean(step.activity, BUSINESS_ACTIVITY_NAMES) ?? 'see activities/names.ts for the list',
+        );
+      }
+      for (const field of ['timeout', 'heartbeat'] as const) {
+        if (step[field] !== undefined) checkDuration(ctx, [...path, field], step[field]);
+      }
+      if (step.retry?.initialInterval !== undefined)
+        checkDuration(ctx, [...path, 'retry', 'initialInterval'], step.retry.initialInterval);
+      if (step.retry?.maximumInterval !== undefined)
+        checkDuration(ctx, [...path, 'retry', 'maximumInterval'], step.retry.maximumInterval);
+      checkTemplate(ctx, [...path, 'input'], step.input as JsonValue | undefined, expr);
+      break;
+    }
+    case 'task':
+    case 'approval': {
+      if (step.instructions !== undefined) expr([...path, 'instructions'], step.instructions, true);
+      if (step.due !== undefined) checkDuration(ctx, [...path, 'due'], step.due);
+      step.reminders?.forEach((r, i) => checkDuration(ctx, [...path, 'reminders', i], r));
+      if (step.escalation) checkDuration(ctx, [...path, 'escalation', 'after'], step.escalation.after);
+      const billable = step.billable ?? billsByDefault(step);
+      if (billable && step.norm === undefined) {
+        ctx.report(
+          [...path, 'id'],
+          'the step bills work but has no norm',
+          `add norm: { ${step.kind === 'task' ? (step.assignee.category ?? 'ENG_I') : 'LEAD'}: <hours> }, or billable: false`,
+        );
+      }
+      if (step.billable === false && step.norm !== undefined) {
+        ctx.report(
+          [...path, 'norm'],
+          'the step has a norm but billable: false',
+          'remove the norm, or the billable: false',
+        );
+      }
+      if (step.kind === 'task') {
+        if (step.form) checkSchema(ctx, [...path, 'form'], step.form as JsonValue, 'the form');
+      } else if (typeof step.rule === 'object' && step.rule.nOf > step.approvers.length) {
+        ctx.report(
+          [...path, 'rule', 'nOf'],
+          `${step.rule.nOf} approvals are required but only ${step.approvers.length} approvers are named`,
+          'lower nOf or add approvers',
+        );
+      }
+      break;
+    }
+    case 'switch':
+      step.cases.forEach((c, i) => expr([...path, 'cases', i, 'when'], c.when, false));
+      break;
+    case 'forEach':
+      expr([...path, 'items'], step.items, false);
+      if (step.as !== undefined && !isValidLocalName(step.as)) {
+        ctx.report(
+          [...path, 'as'],
+          `'${step.as}' cannot name the item`,
+          'choose a word that is not inputs, steps, entitlement, engagement or a CEL keyword',
+        );
+      } else if (step.as !== undefined && site.sequence.locals.includes(step.as)) {
+        ctx.report(
+          [...path, 'as'],
+          `'${step.as}' already names the item of an enclosing forEach`,
+          'choose another name',
+        );
+      }
+      break;
+    case 'wait':
+      if ((step.for === undefined) === (step.until === undefined)) {
+        ctx.report(
+          [...path, 'id'],
+          'a wait needs either for (a duration) or until (an expression), not both or neither',
+        );
+      }
+      if (step.for !== undefined) checkDuration(ctx, [...path, 'for'], step.for);
+      if (step.until !== undefined) expr([...path, 'until'], step.until, false);
+      break;
+    case 'subprocess':
+      checkTemplate(ctx, [...path, 'input'], step.input as JsonValue | undefined, expr);
+      break;
+    case 'fail':
+      expr([...path, 'reason'], step.reason, true);
+      break;
+    default:
+      break;
+  }
+}
+
+function checkDuration(ctx: CheckContext, path: PathSegment[], value: string | number): void {
+  const ms = parseDuration(value);
+  if (ms === undefined)
+    ctx.report(path, `${JSON.stringify(value)} is not a duration`, 'write e.g. 90s, 15m, 4h, 3d or 2w');
+  else if (ms > MAX_DURATION_MS) ctx.report(path, `${JSON.stringify(value)} is longer than a year`, 'use at most 366d');
+}
+
+function checkTemplate(
+  ctx: CheckContext,
+  path: PathSegment[],
+  value: JsonValue | undefined,
+  expr: (path: PathSegment[], text: string, template: boolean) => void,
+): void {
+  if (typeof value === 'string') expr(path, value, true);
+  else if (Array.isArray(value)) value.forEach((v, i) => checkTemplate(ctx, [...path, i], v, expr));
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      if (key.startsWith('$')) {
+        ctx.report([...path, key], `keys starting with '$' are reserved`, 'rename the key', { key: true });
+      }
+      checkTemplate(ctx, [...path, key], v, expr);
+    }
+  }
+}
+
+function checkExpressionText(
+  ctx: CheckContext,
+  path: PathSegment[],
+  text: string,
+  template: boolean,
+  locals: string[],
+  stepIds: ReadonlySet<string>,
+): void {
+  let sites: ExpressionSite[];
+  try {
+    sites = template ? templateExpressions(text) : [bareExpression(text)];
+  } catch (error) {
+    if (!(error instanceof TemplateSyntaxError)) throw error;
+    ctx.report(path, error.message, 'close each ${ with }', { offset: error.offset });
+    return;
+  }
+  for (const site of sites) {
+    try {
+      compileExpression(site.source, locals);
+      checkReferences(ctx, path, site, locals, stepIds);
+    } catch (error) {
+      if (!(error instanceof ExpressionError)) throw error;
+      const unknownFunction = /no matching overload for '([A-Za-z_][\w.]*)\(/.exec(error.message);
+      const unknownVariable = /Unknown variable: (\w+)/.exec(error.message);
+      const hint = unknownFunction
+        ? FUNCTIONS_HINT
+        : unknownVariable
+          ? `expressions see inputs, steps, entitlement, engagement${locals.length ? `, ${locals.join(', ')}` : ''}`
+          : undefined;
+      const message = unknownFunction
+        ? `the expression calls '${unknownFunction[1]}', which is not a function with those arguments`
+        : unknownVariable
+          ? `the expression reads '${unknownVariable[1]}', which is not defined here`
+          : `the expression is not valid: ${error.message}`;
+      ctx.report(path, message, hint, { offset: site.offset + (error.offset ?? 0) });
+    }
+  }
+}
+
+function checkReferences(
+  ctx: CheckContext,
+  path: PathSegment[],
+  site: ExpressionSite,
+  locals: string[],
+  stepIds: ReadonlySet<string>,
+): void {
+  for (const ref of expressionReferences(site.source, locals)) {
+    const at = { offset: site.offset + ref.offset };
+    if (ref.root === 'steps') {
+      const [id, part] = ref.path;
+      if (id !== undefined && !stepIds.has(id)) {
+        ctx.report(path, `the expression reads steps.${id}, but there is no step '${id}'`, didYouMean(id, stepIds), at);
+      } else if (part !== undefined && !['result', 'output', 'status'].includes(part)) {
+        ctx.report(
+          path,
+          `the expression reads steps.${id}.${part}; a step has result, output and status`,
+          didYouMean(part, ['result', 'output', 'status']),
+          at,
+        );
+      }
+    } else if (ref.root === 'inputs' && ref.path.length > 0) {
+      const missing = missingInput(ctx.definition.inputs as JsonValue, ref.path);
+      if (missing) {
+        ctx.report(
+          path,
+          `the expression reads inputs.${missing.join('.')}, which the inputs schema does not define`,
+          `add it under inputs.properties, or fix the name`,
+          at,
+        );
+      }
+    }
+  }
+}
+
+/** The first prefix of `path` that the schema rules out, where the schema says enough to tell. */
+function missingInput(schema: JsonValue, path: string[]): string[] | undefined {
+  let current: JsonValue | undefined = schema;
+  for (let i = 0; i < path.length; i++) {
+    if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
+    const properties: JsonValue | undefined = current.properties;
+    if (properties === null || typeof properties !== 'object' || Array.isArray(properties)) return undefined;
+    if (current.additionalProperties !== undefined && current.additionalProperties !== false) return undefined;
+    if (current.patternProperties !== undefined) return undefined;
+    const key = path[i] as string;
+    if (!Object.prototype.hasOwnProperty.call(properties, key)) return path.slice(0, i + 1);
+    current = properties[key];
+  }
+  return undefined;
+}
+
+let schemaAjv: Ajv2020 | undefined;
+
+function checkSchema(ctx: CheckContext, path: PathSegment[], schema: JsonValue, what: string): void {
+  schemaAjv ??= addFormats.default(new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true }));
+  const ajv = schemaAjv;
+  if (!ajv.validateSchema(schema as object)) {
+    for (const error of ajv.errors ?? []) {
+      const inner =
+        error.instancePath === ''
+          ? []
+          : error.instancePath
+              .slice(1)
+              .split('/')
+              .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const segments: PathSegment[] = inner.map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+      const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues;
+      ctx.report(
+        [...path, ...segments],
+        `${what} is not valid JSON Schema: ${inner.length ? `'${inner.join('.')}' ` : ''}${error.message ?? 'is invalid'}`,
+        allowed ? `use one of ${allowed.map(String).join(', ')}` : undefined,
+      );
+    }
+    return;
+  }
+  try {
+    ajv.compile(schema as object);
+    ajv.removeSchema(schema as object);
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0] ?? '';
+    const keyword = /unknown keyword: "([^"]+)"/.exec(message);
+    ctx.report(
+      path,
+      `${what} is not valid JSON Schema: ${keyword ? `'${keyword[1]}' is not a JSON Schema keyword` : message}`,
+      keyword
+        ? didYouMean(keyword[1] ?? '', [
+            'required',
+            'properties',
+            'type',
+            'items',
+            'enum',
+            'description',
+            'title',
+            'default',
+            'minimum',
+            'maximum',
+            'format',
+            'pattern',
+            'minLength',
+            'maxLength',
+            'minItems',
+            'maxItems',
+            'additionalProperties',
+          ])
+        : undefined,
+    );
+  }
+}

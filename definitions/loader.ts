@@ -1,0 +1,44 @@
+/**
+ * Loads a process definition: preflight on the raw text → strict YAML parse with positions →
+ * schema (ajv) → semantic checks → compiled snapshot + sha256. Any problem throws one
+ * `DefinitionError` that lists every issue found, ordered by position.
+ */
+import { readFileSync } from 'node:fs';
+import { createCheckContext } from './check-context.ts';
+import { canonicalJson, compileDefinition, withHash } from './compile.ts';
+import { checkContent } from './content-checks.ts';
+import { DefinitionError, type DefinitionIssue } from './definition-error.ts';
+import { layoutOf } from './definition-walk.ts';
+import { checkFlow } from './flow-checks.ts';
+import type { CompiledDefinition } from './model.ts';
+import { preflight } from './preflight.ts';
+import type { ProcessDefinition } from './schema.ts';
+import { validateStructure } from './schema-validation.ts';
+import { parseYaml } from './yaml-document.ts';
+
+export { DefinitionError } from './definition-error.ts';
+
+/** Loads a definition from YAML text; `file` names it in error positions. */
+export function loadDefinition(source: string, file: string): CompiledDefinition {
+  const early = preflight(source, file);
+  if (early.length > 0) throw new DefinitionError(early);
+  const { parsed, issues: yamlIssues } = parseYaml(source, file);
+  if (!parsed) throw new DefinitionError(yamlIssues);
+  const structural = validateStructure(parsed, file);
+  if (structural.length > 0) throw new DefinitionError(structural);
+  const definition = parsed.value as unknown as ProcessDefinition;
+  const layout = layoutOf(definition);
+  const issues: DefinitionIssue[] = [];
+  const ctx = createCheckContext(definition, layout, parsed, file, issues);
+  checkFlow(ctx);
+  checkContent(ctx);
+  if (issues.length > 0) throw new DefinitionError(issues);
+  return withHash(compileDefinition(definition));
+}
+
+/** Reads and loads a definition file. */
+export function loadDefinitionFile(path: string): CompiledDefinition {
+  return loadDefinition(readFileSync(path, 'utf8'), path);
+}
+
+export { canonicalJson };
