@@ -2,6 +2,7 @@
  * Configuration, read from the environment once and validated at start.
  * Every key has a default so that `npm start` works on a fresh machine; README lists them all.
  */
+import { userInfo } from 'node:os';
 import { AppError } from './errors.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -23,6 +24,8 @@ export interface Config {
   /** Base URL of the Temporal Web UI, used for links from engagement views. */
   readonly temporalUiUrl: string;
   readonly logLevel: LogLevel;
+  /** Whether the vendor charges VAT on its services (VENDOR_VAT_PAYER, default true). */
+  readonly vendorVatPayer: boolean;
   /** Where the default stack keeps its data (dev server database, embedded PostgreSQL). */
   readonly dataDir: string;
 }
@@ -46,6 +49,14 @@ function text(env: Env, key: string, fallback: string): string {
   return raw ? raw : fallback;
 }
 
+function flag(env: Env, key: string, fallback: boolean): boolean {
+  const raw = env[key]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new AppError('config-invalid', `${key} must be true or false, got "${env[key]}"`);
+}
+
 function url(env: Env, key: string, fallback: string, protocols: readonly string[]): string {
   const value = text(env, key, fallback);
   let parsed: URL;
@@ -60,6 +71,17 @@ function url(env: Env, key: string, fallback: string, protocols: readonly string
   return value;
 }
 
+/**
+ * libpq falls back to the OS user when a URL names none; node-postgres reads $USER, which service
+ * managers and CI often leave unset. Fill the user in the same way libpq would.
+ */
+export function withDefaultUser(databaseUrl: string, env: Env = process.env): string {
+  const url = new URL(databaseUrl);
+  if (url.username) return databaseUrl;
+  url.username = env.PGUSER || env.USER || userInfo().username;
+  return url.toString();
+}
+
 /** Reads and validates the configuration; throws AppError('config-invalid') naming the bad key. */
 export function loadConfig(env: Env = process.env): Config {
   const logLevel = text(env, 'LOG_LEVEL', 'info') as LogLevel;
@@ -72,7 +94,7 @@ export function loadConfig(env: Env = process.env): Config {
   return Object.freeze({
     port: port(env, 'PORT', 3000),
     host: text(env, 'HOST', '127.0.0.1'),
-    databaseUrl: url(env, 'DATABASE_URL', 'postgres://127.0.0.1:5432/potik', ['postgres:', 'postgresql:']),
+    databaseUrl: withDefaultUser(url(env, 'DATABASE_URL', 'postgres://127.0.0.1:5432/potik', ['postgres:', 'postgresql:']), env),
     databaseUrlExplicit: Boolean(env.DATABASE_URL?.trim()),
     temporalAddress,
     temporalNamespace: text(env, 'TEMPORAL_NAMESPACE', 'default'),
@@ -82,6 +104,7 @@ export function loadConfig(env: Env = process.env): Config {
     temporalUiPort,
     temporalUiUrl: url(env, 'TEMPORAL_UI_URL', `http://127.0.0.1:${temporalUiPort}`, ['http:', 'https:']),
     logLevel,
+    vendorVatPayer: flag(env, 'VENDOR_VAT_PAYER', true),
     dataDir: text(env, 'POTIK_DATA_DIR', '.potik'),
   });
 }

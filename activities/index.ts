@@ -1,0 +1,25 @@
+/**
+ * All activities of the worker, built over injected dependencies. Platform activities (gate,
+ * inbox, ledger, read model) are called by the interpreter; business activities are named by
+ * definitions (see names.ts).
+ */
+import { createBillingActivities } from './billing.ts';
+import type { ActivityDeps } from './context.ts';
+import { createEngagementActivities } from './engagements.ts';
+import { createEntitlementActivities } from './entitlement.ts';
+import { createNotifyActivities } from './notify.ts';
+import { createTaskActivities } from './tasks.ts';
+
+export type { ActivityDeps } from './context.ts';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createEntitlementActivities(deps),
+    ...createTaskActivities(deps),
+    ...createBillingActivities(deps),
+    ...createEngagementActivities(deps),
+    ...createNotifyActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,116 @@
+import type { JsonValue } from '../../definitions/model.ts';
+import type { Queryable } from '../pool.ts';
+
+export type EngagementRowStatus = 'STARTING' | 'RUNNING' | 'AWAITING_QUOTE' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'DENIED';
+
+export interface EngagementRow {
+  id: string;
+  definition_id: string;
+  definition_version: number;
+  service_code: string;
+  customer_id: string;
+  project_id: string | null;
+  params: Record<string, JsonValue>;
+  status: EngagementRowStatus;
+  current_steps: string[];
+  entitlement: JsonValue | null;
+  failure: string | null;
+  launched_by: string;
+  idempotency_key: string | null;
+  request_sha256: string | null;
+  created_at: Date;
+  updated_at: Date;
+  closed_at: Date | null;
+}
+
+export interface InsertEngagementParams {
+  id: string;
+  definitionId: string;
+  definitionVersion: number;
+  serviceCode: string;
+  customerId: string;
+  projectId: string | null;
+  params: Record<string, JsonValue>;
+  launchedBy: string;
+  idempotencyKey: string | null;
+  requestSha256: string | null;
+}
+
+/**
+ * Inserts an engagement, or returns the one launched before with the same idempotency key
+ * (`created` false). The caller compares request hashes to tell a replay from a conflict.
+ */
+export async function insertEngagement(
+  db: Queryable,
+  p: InsertEngagementParams,
+): Promise<{ row: EngagementRow; created: boolean }> {
+  const inserted = await db.query<EngagementRow>(
+    `INSERT INTO engagements (id, definition_id, definition_version, service_code, customer_id, project_id, params,
+                              launched_by, idempotency_key, request_sha256)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (launched_by, idempotency_key) DO NOTHING
+     RETURNING *`,
+    [
+      p.id,
+      p.definitionId,
+      p.definitionVersion,
+      p.serviceCode,
+      p.customerId,
+      p.projectId,
+      JSON.stringify(p.params),
+      p.launchedBy,
+      p.idempotencyKey,
+      p.requestSha256,
+    ],
+  );
+  if (inserted.rows[0]) return { row: inserted.rows[0], created: true };
+  const existing = await db.query<EngagementRow>(
+    'SELECT * FROM engagements WHERE launched_by = $1 AND idempotency_key = $2',
+    [p.launchedBy, p.idempotencyKey],
+  );
+  return { row: existing.rows[0]!, created: false };
+}
+
+export interface SyncEngagementParams {
+  id: string;
+  seq: number;
+  status: EngagementRowStatus;
+  currentSteps: string[];
+  entitlement: JsonValue | null;
+  failure: string | null;
+  closed: boolean;
+}
+
+/** Applies a read-model update unless a later one (higher seq) was applied already. */
+export async function updateEngagementState(db: Queryable, p: SyncEngagementParams): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE engagements
+     SET read_model_seq = $2, status = $3, current_steps = $4, entitlement = $5, failure = $6, updated_at = now(),
+         closed_at = CASE WHEN $7 THEN coalesce(closed_at, now()) ELSE closed_at END
+     WHERE id = $1 AND read_model_seq < $2`,
+    [p.id, p.seq, p.status, p.currentSteps, p.entitlement === null ? null : JSON.stringify(p.entitlement), p.failure, p.closed],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+export async function selectEngagement(db: Queryable, id: string): Promise<EngagementRow | null> {
+  const { rows } = await db.query<EngagementRow>('SELECT * FROM engagements WHERE id = $1', [id]);
+  return rows[0] ?? null;
+}
+
+/** An engagement as a viewer may see it: admins, finance and PMs see all; engineers those they work on. */
+export async function selectVisibleEngagement(
+  db: Queryable,
+  viewer: { id: string; role: string },
+  id: string,
+): Promise<EngagementRow | null> {
+  const { rows } = await db.query<EngagementRow>(
+    `SELECT e.* FROM engagements e
+     WHERE e.id = $3 AND (
+       $2 IN ('admin', 'pm', 'finance')
+       OR ($2 = 'engineer' AND EXISTS (
+             SELECT 1 FROM tasks t WHERE t.engagement_id = e.id AND (t.completed_by = $1 OR t.claimed_by = $1 OR t.assignee_user = $1))))`,
+    [viewer.id, viewer.role, id],
+  );
+  return rows[0] ?? null;
+}

@@ -1,0 +1,187 @@
+import type { Assignee, Category, JsonSchema, JsonValue } from '../../definitions/model.ts';
+import type { Queryable } from '../pool.ts';
+
+export type TaskStatus = 'open' | 'claimed' | 'completed' | 'cancelled';
+
+export interface TaskRow {
+  id: string;
+  engagement_id: string;
+  step_id: string;
+  iteration: string;
+  kind: 'task' | 'approval';
+  title: string;
+  instructions: string | null;
+  assignee_category: Category | null;
+  assignee_group: string | null;
+  assignee_user: string | null;
+  assignee_role: string | null;
+  form: JsonSchema | null;
+  status: TaskStatus;
+  due_at: Date | null;
+  claimed_by: string | null;
+  completed_by: string | null;
+  completed_at: Date | null;
+  decision: string | null;
+  result: JsonValue | null;
+  hours_spent: number | null;
+  comment: string | null;
+  escalated_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface InsertTaskParams {
+  id: string;
+  engagementId: string;
+  stepId: string;
+  iteration: string;
+  kind: 'task' | 'approval';
+  title: string;
+  instructions: string | null;
+  assignee: Assignee;
+  form: JsonSchema | null;
+  dueAt: string | null;
+}
+
+/** Opens a task; opening the same task again (a retried activity) changes nothing. */
+export async function insertTask(db: Queryable, p: InsertTaskParams): Promise<void> {
+  await db.query(
+    `INSERT INTO tasks (id, engagement_id, step_id, iteration, kind, title, instructions,
+                        assignee_category, assignee_group, assignee_user, assignee_role, form, due_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+     ON CONFLICT (id) DO NOTHING`,
+    [
+      p.id,
+      p.engagementId,
+      p.stepId,
+      p.iteration,
+      p.kind,
+      p.title,
+      p.instructions,
+      p.assignee.category ?? null,
+      p.assignee.group ?? null,
+      p.assignee.user ?? null,
+      p.assignee.role ?? null,
+      p.form === null ? null : JSON.stringify(p.form),
+      p.dueAt,
+    ],
+  );
+}
+
+export interface CompleteTaskParams {
+  id: string;
+  completedBy: string;
+  completedAt: string;
+  decision: string | null;
+  result: JsonValue;
+  hoursSpent: number;
+  comment: string | null;
+}
+
+/** Marks an open task completed; a repeat finds it completed already and changes nothing. */
+export async function markTaskCompleted(db: Queryable, p: CompleteTaskParams): Promise<void> {
+  await db.query(
+    `UPDATE tasks SET status = 'completed', completed_by = $2, completed_at = $3, decision = $4, result = $5,
+                      hours_spent = $6, comment = $7, updated_at = now()
+     WHERE id = $1 AND status IN ('open', 'claimed')`,
+    [p.id, p.completedBy, p.completedAt, p.decision, JSON.stringify(p.result), p.hoursSpent, p.comment],
+  );
+}
+
+/** Cancels the engagement's open tasks (all of them when taskIds is null). */
+export async function markTasksCancelled(db: Queryable, engagementId: string, taskIds: string[] | null): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE tasks SET status = 'cancelled', updated_at = now()
+     WHERE engagement_id = $1 AND status IN ('open', 'claimed') AND ($2::text[] IS NULL OR id = ANY($2))`,
+    [engagementId, taskIds],
+  );
+  return rowCount ?? 0;
+}
+
+export async function updateTaskAssignee(db: Queryable, id: string, assignee: Assignee): Promise<void> {
+  await db.query(
+    `UPDATE tasks SET assignee_category = $2, assignee_group = $3, assignee_user = $4, assignee_role = $5,
+                      claimed_by = NULL, status = CASE WHEN status = 'claimed' THEN 'open' ELSE status END,
+                      escalated_at = now(), updated_at = now()
+     WHERE id = $1 AND status IN ('open', 'claimed')`,
+    [id, assignee.category ?? null, assignee.group ?? null, assignee.user ?? null, assignee.role ?? null],
+  );
+}
+
+/** The caller, as the visibility rules see them. */
+export interface Viewer {
+  id: string;
+  role: string;
+  category: Category | null;
+  groups: string[];
+}
+
+/**
+ * Visibility of a task, in SQL: admins see all; PMs see customer-role tasks and the tasks of the
+ * engagements they launched; engineers see tasks assigned to them, their groups or their category.
+ */
+const VISIBLE = `(
+  $2 = 'admin'
+  OR ($2 = 'pm' AND (t.assignee_role IN ('customer', 'pm') OR e.launched_by = $1))
+  OR ($2 = 'engineer' AND (t.assignee_user = $1 OR t.claimed_by = $1 OR t.completed_by = $1
+        OR t.assignee_group = ANY($4::text[])
+        OR (t.assignee_category = $3 AND t.assignee_user IS NULL)
+        OR (t.assignee_role = 'lead' AND $3 = 'LEAD')))
+)`;
+
+export async function selectVisibleTask(db: Queryable, viewer: Viewer, id: string): Promise<TaskRow | null> {
+  const { rows } = await db.query<TaskRow>(
+    `SELECT t.* FROM tasks t JOIN engagements e ON e.id = t.engagement_id WHERE ${VISIBLE} AND t.id = $5`,
+    [viewer.id, viewer.role, viewer.category, viewer.groups, id],
+  );
+  return rows[0] ?? null;
+}
+
+export interface InboxFilter {
+  status: 'open' | 'all';
+  overdue: boolean;
+  limit: number;
+  /** Keyset cursor: created_at and id of the last row of the previous page. */
+  after?: { createdAt: string; id: string };
+}
+
+export async function selectInbox(db: Queryable, viewer: Viewer, filter: InboxFilter): Promise<TaskRow[]> {
+  const { rows } = await db.query<TaskRow>(
+    `SELECT t.* FROM tasks t JOIN engagements e ON e.id = t.engagement_id
+     WHERE ${VISIBLE}
+       AND ($5 = 'all' OR t.status IN ('open', 'claimed'))
+       AND (NOT $6 OR (t.due_at IS NOT NULL AND t.due_at < now() AND t.status IN ('open', 'claimed')))
+       AND ($7::timestamptz IS NULL OR (t.created_at, t.id) > ($7::timestamptz, $8::text))
+     ORDER BY t.created_at, t.id
+     LIMIT $9`,
+    [
+      viewer.id,
+      viewer.role,
+      viewer.category,
+      viewer.groups,
+      filter.status,
+      filter.overdue,
+      filter.after?.createdAt ?? null,
+      filter.after?.id ?? null,
+      filter.limit,
+    ],
+  );
+  return rows;
+}
+
+export async function selectTasksOfEngagement(db: Queryable, engagementId: string): Promise<TaskRow[]> {
+  const { rows } = await db.query<TaskRow>('SELECT * FROM tasks WHERE engagement_id = $1 ORDER BY created_at, id', [
+    engagementId,
+  ]);
+  return rows;
+}
+
+/** Claims an open task for the viewer; returns false when it is not open or claimed by someone else. */
+export async function claimTask(db: Queryable, id: string, userId: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE tasks SET status = 'claimed', claimed_by = $2, updated_at = now()
+     WHERE id = $1 AND (status = 'open' OR (status = 'claimed' AND claimed_by = $2))`,
+    [id, userId],
+  );
+  return (rowCount ?? 0) > 0;
+}

@@ -1,0 +1,87 @@
+/**
+ * Starts what the integration suites share, once per `npm test`: one Temporal dev server (the real
+ * one, on a random port, search attributes registered), the workflow bundle (a forbidden import in
+ * workflow code fails the run here), and a migrated template database that each test file clones.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { defineSearchAttributeKey } from '@temporalio/common';
+import type { TestProject } from 'vitest/node';
+import pg from 'pg';
+import { ensureTemporalCli } from '../scripts/temporal-cli.ts';
+import { bundleWorkflows } from '../worker/create-worker.ts';
+import { ensureDatabase, migrate } from '../db/migrate.ts';
+import { withDefaultUser } from '../lib/config.ts';
+import { SEARCH_ATTRIBUTES } from '../workflows/messages.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    workflowBundlePath: string;
+    templateDatabaseUrl: string;
+  }
+}
+
+const TYPES = { Keyword: 'KEYWORD', Datetime: 'DATETIME' } as const;
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const serverUrl = withDefaultUser(process.env.TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/postgres');
+  const templateName = `potik_test_template_${process.pid}`;
+  const templateUrl = new URL(serverUrl);
+  templateUrl.pathname = `/${templateName}`;
+
+  const [cli, bundle] = await Promise.all([ensureTemporalCli(), bundleWorkflows()]);
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: cli.path },
+      ip: '127.0.0.1',
+      searchAttributes: Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => defineSearchAttributeKey(name, TYPES[type])),
+      extraArgs: ['--dynamic-config-value', 'frontend.enableServerVersionCheck=false', '--log-level', 'error'],
+    },
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'potik-test-'));
+  const bundlePath = join(dir, 'workflow-bundle.js');
+  await writeFile(bundlePath, bundle.code);
+
+  await dropDatabase(serverUrl, templateName);
+  await ensureDatabase(templateUrl.toString());
+  await migrate(templateUrl.toString());
+
+  project.provide('temporalAddress', env.address);
+  project.provide('workflowBundlePath', bundlePath);
+  project.provide('templateDatabaseUrl', templateUrl.toString());
+
+  return async () => {
+    await env.teardown();
+    await rm(dir, { recursive: true, force: true });
+    await dropDatabases(serverUrl, `potik_test_%_${process.pid}`);
+    await dropDatabase(serverUrl, templateName);
+  };
+}
+
+async function withAdmin<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  await withAdmin(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
+}
+
+async function dropDatabases(serverUrl: string, pattern: string): Promise<void> {
+  await withAdmin(serverUrl, async (client) => {
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [pattern]);
+    for (const { datname } of rows) {
+      if (!datname.startsWith('potik_test_template_')) {
+        await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
+      }
+    }
+  });
+}

@@ -1,0 +1,116 @@
+/**
+ * The whole stack for an integration suite: a database of its own, a real worker on a task queue
+ * of its own (against the run's dev server), and the real API on port 0.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createApp } from '../../api/app.ts';
+import { connectTemporal, type TemporalGateway } from '../../api/temporal-client.ts';
+import { publishCatalog } from '../../definitions/publish.ts';
+import { createLogger } from '../../lib/logger.ts';
+import type { Pool } from '../../db/pool.ts';
+import { createEngagementWorker } from '../../worker/create-worker.ts';
+import { seedDemoData } from '../../scripts/demo-data.ts';
+import { createTestDatabase } from './database.ts';
+
+export interface TestStack {
+  url: string;
+  pool: Pool;
+  temporal: TemporalGateway;
+  taskQueue: string;
+  /** API keys of the demo users, by user id. */
+  keys: Record<string, string>;
+  /** Starts one more worker on the suite's task queue (e.g. after killing one). */
+  startWorker(): Promise<Worker>;
+  close(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+export async function startTestStack(): Promise<TestStack> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const logger = createLogger('silent', 'test');
+  const { pool } = await createTestDatabase();
+  await publishCatalog(pool);
+  const keys = await seedDemoData(pool);
+  const address = inject('temporalAddress');
+  const taskQueue = `test-${randomBytes(4).toString('hex')}`;
+  const temporal = await connectTemporal({ address, namespace: 'default', taskQueue, uiUrl: 'http://127.0.0.1:8233' });
+
+  const workers: { worker: Worker; running: Promise<void>; connection: NativeConnection }[] = [];
+  const startWorker = async (): Promise<Worker> => {
+    const connection = await NativeConnection.connect({ address });
+    const worker = await createEngagementWorker({
+      connection,
+      namespace: 'default',
+      taskQueue,
+      deps: { pool, logger, vendorVatPayer: true },
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+      shutdownGraceTime: '1s',
+    });
+    workers.push({ worker, running: worker.run(), connection });
+    return worker;
+  };
+  await startWorker();
+
+  const app = createApp({ pool, temporal, logger });
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const address_ = server.address();
+  const port = typeof address_ === 'object' && address_ ? address_.port : 0;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pool,
+    temporal,
+    taskQueue,
+    keys,
+    startWorker,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const { worker } of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+      await Promise.allSettled(workers.map((w) => w.running));
+      await Promise.allSettled(workers.map((w) => w.connection.close()));
+      await temporal.close();
+      await pool.end();
+    },
+  };
+}
+
+/** A small HTTP client for tests: JSON in, status + JSON out, with a demo user's key. */
+export function apiClient(stack: TestStack, userId: string) {
+  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${stack.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${stack.keys[userId]}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      body: text ? (JSON.parse(text) as Record<string, any>) : {}, // eslint-disable-line @typescript-eslint/no-explicit-any
+    };
+  };
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The worker process: runs engagement workflows and their activities. Configuration comes from the
+ * environment (lib/config.ts); SIGTERM/SIGINT drain in-flight work and close every connection.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../lib/config.ts';
+import { createLogger } from '../lib/logger.ts';
+import { createPool } from '../db/pool.ts';
+import { createEngagementWorker, ensureSearchAttributes } from './create-worker.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, 'worker');
+  const address = config.temporalAddress ?? `127.0.0.1:${config.temporalPort}`;
+  const pool = createPool(config.databaseUrl, { applicationName: 'potik-worker' });
+  await ensureSearchAttributes(address, config.temporalNamespace, logger);
+  const connection = await NativeConnection.connect({ address });
+  const worker = await createEngagementWorker({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: config.temporalTaskQueue,
+    deps: { pool, logger, vendorVatPayer: config.vendorVatPayer },
+  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'worker shutting down');
+      worker.shutdown();
+    });
+  }
+  logger.info({ address, namespace: config.temporalNamespace, taskQueue: config.temporalTaskQueue }, 'worker started');
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await pool.end();
+    logger.info('worker stopped');
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,761 @@
+/**
+ * The engagement workflow: one deterministic interpreter that runs every compiled definition.
+ *
+ * Semantics, step by step (the definition language is in definitions/model.ts):
+ * - the entitlement gate runs first; `denied` ends the engagement as DENIED with the reason;
+ * - `activity` runs a named business activity with the step's timeout, retry and heartbeat; a
+ *   failure that is not retried any more goes to `onError` when given, else fails the engagement;
+ * - `task` opens an inbox row and waits for the `completeTask` update — with no default timeout:
+ *   reminders and escalation fire only where the definition sets them;
+ * - `approval` opens one task per approver and decides by its rule; a rejection follows `onReject`
+ *   (at most `maxRejections` times) or fails the engagement;
+ * - `parallel` runs branches in cancellation scopes: `all` waits for every branch, `any` for the
+ *   first and cancels the rest; a failing branch cancels its siblings;
+ * - `switch` takes the first case that holds, each loop case at most `maxIterations` times;
+ * - `forEach` runs its body per item, at most `concurrency` at a time;
+ * - `wait` is a durable timer; `subprocess` runs a published definition as a child workflow;
+ * - `fail` fails the engagement with a reason, `end` completes it.
+ * Billing is recorded after every step that carries a norm, keyed by engagement + step + iteration.
+ * On cancellation or failure the open tasks close and the compensation sequence runs, once, in a
+ * non-cancellable scope.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  ChildWorkflowFailure,
+  condition,
+  continueAsNew,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
+  allHandlersFinished,
+} from '@temporalio/workflow';
+import { defineSearchAttributeKey } from '@temporalio/common';
+import type { Activities } from '../activities/index.ts';
+import type {
+  ActivityStep,
+  ApprovalStep,
+  Assignee,
+  ForEachStep,
+  JsonValue,
+  Norm,
+  ParallelStep,
+  ProcessSnapshot,
+  Reminder,
+  Escalation,
+  Step,
+  SubprocessStep,
+  Template,
+  SwitchStep,
+  TaskStep,
+  WaitStep,
+} from '../definitions/model.ts';
+import {
+  evaluateExpression,
+  evaluateTemplate,
+  ExpressionError,
+  type ExpressionContext,
+  type StepState,
+} from './expression.ts';
+import { approvalOutcome, describeAssignee, REJECTION, TaskRegistry, type Completion, type OpenTask } from './human-steps.ts';
+import {
+  completeTaskUpdate,
+  stateQuery,
+  type EngagementInput,
+  type EngagementResume,
+  type EngagementState,
+  type EngagementStatus,
+  type EntitlementRecord,
+  type StepRecord,
+} from './messages.ts';
+
+export interface EngagementResult {
+  status: EngagementStatus;
+  reason?: string;
+}
+
+const platform = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', maximumInterval: '1 minute', backoffCoefficient: 2, nonRetryableErrorTypes: ['AppError'] },
+});
+const readModel = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500ms', maximumInterval: '30 seconds' },
+});
+
+const SA = {
+  status: defineSearchAttributeKey('EngagementStatus', 'KEYWORD'),
+  currentStep: defineSearchAttributeKey('CurrentStep', 'KEYWORD'),
+  slaDeadline: defineSearchAttributeKey('SlaDeadline', 'DATETIME'),
+};
+
+/** Thrown by an `end` step to complete the engagement from any depth. */
+class EndOfEngagement extends Error {}
+
+/** What a step tells the sequence runner: go to a step of the same sequence, or carry on with `next`. */
+type Outcome = { goto: string } | null;
+
+/** The view of step results an expression sees; forEach items get a scope of their own. */
+interface Scope {
+  /** Iteration prefix: empty at top level, `<index>.` per enclosing forEach item. */
+  prefix: string;
+  vars: Record<string, JsonValue>;
+  parent: Scope | null;
+  latest: Map<string, StepRecord>;
+}
+
+function rootScope(): Scope {
+  return { prefix: '', vars: {}, parent: null, latest: new Map() };
+}
+
+/** Expression errors are business failures of the engagement, never workflow-task retries. */
+function guarded<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof ExpressionError) throw ApplicationFailure.nonRetryable(`${error.message} (in ${error.source})`, error.code);
+    throw error;
+  }
+}
+
+function evaluate(source: string, context: ExpressionContext): JsonValue {
+  return guarded(() => evaluateExpression(source, context));
+}
+
+function render(template: Template, context: ExpressionContext): JsonValue {
+  return guarded(() => evaluateTemplate(template, context));
+}
+
+function nowIso(): string {
+  return new Date().toISOString();
+}
+
+function addNorm(total: Norm, norm: Norm): void {
+  for (const [category, hours] of Object.entries(norm) as [keyof Norm, number][]) {
+    total[category] = Math.round(((total[category] ?? 0) + hours) * 100) / 100;
+  }
+}
+
+function failureMessage(error: unknown): string {
+  if (error instanceof ActivityFailure || error instanceof ChildWorkflowFailure) {
+    return error.cause?.message ?? error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+class EngagementRun {
+  private readonly snapshot: ProcessSnapshot;
+  private readonly tasks = new TaskRegistry();
+  private readonly records: StepRecord[];
+  private readonly visits: Record<string, number>;
+  private readonly running = new Set<string>();
+  private readonly root = rootScope();
+  private status: EngagementStatus = 'RUNNING';
+  private entitlement: EntitlementRecord | null;
+  private hours: { norm: Norm; actual: number };
+  private slaDeadline: string | null;
+  private failure: string | null = null;
+  private syncSeq: number;
+  private compensated = false;
+
+  constructor(private readonly input: EngagementInput) {
+    this.snapshot = input.definition.snapshot;
+    const resume = input.resume;
+    this.records = resume?.steps ?? [];
+    this.visits = resume?.visits ?? {};
+    this.entitlement = resume?.entitlement ?? input.inheritedEntitlement ?? null;
+    this.hours = resume?.hours ?? { norm: {}, actual: 0 };
+    this.slaDeadline = resume?.slaDeadline ?? null;
+    this.syncSeq = resume?.syncSeq ?? 0;
+    for (const record of this.records) this.root.latest.set(record.stepId, record);
+  }
+
+  async execute(): Promise<EngagementResult> {
+    setHandler(stateQuery, () => this.view());
+    setHandler(
+      completeTaskUpdate,
+      (update) => {
+        const completion = this.tasks.complete(update, nowIso());
+        const task = this.tasks.get(update.taskId)!;
+        return { taskId: task.taskId, stepId: task.stepId, completedBy: completion.by, completedAt: completion.at };
+      },
+      { validator: (update) => this.tasks.validate(update) },
+    );
+    try {
+      const start = this.input.resume ? this.input.resume.next : await this.gate();
+      if (this.status === 'DENIED') return { status: 'DENIED', reason: this.entitlement?.reason ?? 'not entitled' };
+      await this.runMain(start);
+      this.status = 'COMPLETED';
+    } catch (error) {
+      if (error instanceof EndOfEngagement) {
+        this.status = 'COMPLETED';
+      } else if (isCancellation(error)) {
+        await this.close('CANCELLED', 'Cancelled by request.');
+        throw error;
+      } else {
+        await this.close('FAILED', failureMessage(error));
+        if (error instanceof ApplicationFailure) throw error;
+        throw ApplicationFailure.nonRetryable(failureMessage(error), 'engagement-failed');
+      }
+    }
+    await this.sync({ closed: true });
+    return { status: 'COMPLETED' };
+  }
+
+  // ── the gate and the main sequence ────────────────────────────────────────────────────────────
+
+  private async gate(): Promise<string | null> {
+    const { snapshot, input } = this;
+    if (snapshot.sla) this.slaDeadline = new Date(Date.now() + snapshot.sla.dueMs).toISOString();
+    if (!this.entitlement) {
+      this.entitlement = await platform.checkEntitlement({
+        engagementId: input.engagementId,
+        customerId: input.customerId,
+        projectId: input.projectId,
+        service: snapshot.service,
+        at: nowIso(),
+      });
+    }
+    if (this.entitlement.outcome === 'denied') {
+      this.status = 'DENIED';
+      this.failure = this.entitlement.reason;
+      await this.sync({ closed: true });
+      return null;
+    }
+    await this.sync({});
+    return snapshot.start;
+  }
+
+  /** The top-level sequence; between its steps the history may be handed to a new run. */
+  private async runMain(start: string | null): Promise<void> {
+    let id = start;
+    while (id !== null) {
+      if (workflowInfo().continueAsNewSuggested) await this.continueAsNew(id);
+      const step = this.step(id);
+      const outcome = await this.runStep(step, this.root);
+      id = outcome ? outcome.goto : step.next;
+    }
+  }
+
+  private async runSequence(start: string | null, scope: Scope): Promise<void> {
+    let id = start;
+    while (id !== null) {
+      const step = this.step(id);
+      const outcome = await this.runStep(step, scope);
+      id = outcome ? outcome.goto : step.next;
+    }
+  }
+
+  private async continueAsNew(next: string): Promise<never> {
+    await condition(allHandlersFinished);
+    const resume: EngagementResume = {
+      next,
+      steps: this.records,
+      visits: this.visits,
+      entitlement: this.entitlement,
+      hours: this.hours,
+      slaDeadline: this.slaDeadline,
+      syncSeq: this.syncSeq,
+    };
+    return continueAsNew<typeof engagementWorkflow>({ ...this.input, resume });
+  }
+
+  private step(id: string): Step {
+    const step = this.snapshot.steps[id];
+    if (!step) throw ApplicationFailure.nonRetryable(`The definition has no step "${id}".`, 'definition-invalid');
+    return step;
+  }
+
+  private async runStep(step: Step, scope: Scope): Promise<Outcome> {
+    const key = scope.prefix + step.id;
+    const visit = (this.visits[key] ?? 0) + 1;
+    this.visits[key] = visit;
+    const record: StepRecord = {
+      stepId: step.id,
+      iteration: `${scope.prefix}${visit}`,
+      kind: step.kind,
+      status: 'running',
+      startedAt: nowIso(),
+    };
+    this.records.push(record);
+    scope.latest.set(step.id, record);
+    this.running.add(step.id);
+    this.setCurrentStep();
+    try {
+      const outcome = await this.dispatch(step, record, scope);
+      if (record.status === 'running' || record.status === 'waiting') record.status = 'completed';
+      record.endedAt = nowIso();
+      return outcome;
+    } catch (error) {
+      record.status = isCancellation(error) ? 'cancelled' : 'failed';
+      record.endedAt = nowIso();
+      if (!(error instanceof EndOfEngagement)) record.summary ??= failureMessage(error);
+      throw error;
+    } finally {
+      this.running.delete(step.id);
+      this.setCurrentStep();
+    }
+  }
+
+  private dispatch(step: Step, record: StepRecord, scope: Scope): Promise<Outcome> {
+    switch (step.kind) {
+      case 'activity':
+        return this.runActivity(step, record, scope);
+      case 'task':
+        return this.runTask(step, record, scope);
+      case 'approval':
+        return this.runApproval(step, record, scope);
+      case 'parallel':
+        return this.runParallel(step, scope);
+      case 'switch':
+        return Promise.resolve(this.runSwitch(step, record, scope));
+      case 'forEach':
+        return this.runForEach(step, record, scope);
+      case 'wait':
+        return this.runWait(step, scope);
+      case 'subprocess':
+        return this.runSubprocess(step, record, scope);
+      case 'fail':
+        throw ApplicationFailure.nonRetryable(String(render(step.reason, this.context(scope))), 'engagement-failed');
+      case 'end':
+        throw new EndOfEngagement();
+    }
+  }
+
+  // ── step kinds ─────────────────────────────────────────────────────────────────────────────────
+
+  private async runActivity(step: ActivityStep, record: StepRecord, scope: Scope): Promise<Outcome> {
+    const activities = proxyActivities<Record<string, (input: unknown) => Promise<JsonValue>>>({
+      startToCloseTimeout: step.timeoutMs,
+      heartbeatTimeout: step.heartbeatMs,
+      retry: {
+        maximumAttempts: step.retry.maximumAttempts,
+        initialInterval: step.retry.initialIntervalMs,
+        backoffCoefficient: step.retry.backoffCoefficient,
+        maximumInterval: step.retry.maximumIntervalMs,
+        nonRetryableErrorTypes: step.retry.nonRetryable,
+      },
+    });
+    const input = render(step.input, this.context(scope));
+    try {
+      record.output = await activities[step.activity]!({
+        input,
+        engagement: this.engagementRef(step.id, record.iteration),
+      });
+    } catch (error) {
+      if (isCancellation(error) || !step.onError) throw error;
+      record.status = 'failed';
+      record.summary = failureMessage(error);
+      return { goto: step.onError.goto };
+    }
+    await this.bill(step.norm, record, null);
+    return null;
+  }
+
+  private async runTask(step: TaskStep, record: StepRecord, scope: Scope): Promise<Outcome> {
+    const instructions = step.instructions === undefined ? null : String(render(step.instructions, this.context(scope)));
+    const completion = await this.humanTask(
+      { step, record, suffix: '', kind: 'task', assignee: step.assignee, form: step.form, instructions, excludedUsers: [] },
+    );
+    record.by = completion.by;
+    record.result = completion.result;
+    record.actualHours = completion.hoursSpent;
+    await this.bill(step.norm, record, completion);
+    return null;
+  }
+
+  private async runApproval(step: ApprovalStep, record: StepRecord, scope: Scope): Promise<Outcome> {
+    const instructions = step.instructions === undefined ? null : String(render(step.instructions, this.context(scope)));
+    // Shared by every approver slot: whoever decided in one slot may not decide in another.
+    const excludedUsers = this.records.filter((r) => step.fourEyes.includes(r.stepId) && r.by).map((r) => r.by!);
+    const decided: Completion[] = [];
+    const slots = new CancellationScope();
+    const pending: Promise<unknown>[] = [];
+    const outcome = await slots.run(
+      () =>
+        new Promise<'approved' | 'rejected'>((resolve, reject) => {
+          let settled = false;
+          step.approvers.forEach((assignee, index) => {
+            const slot = this.humanTask({
+              step,
+              record,
+              suffix: step.approvers.length > 1 ? `:a${index + 1}` : '',
+              kind: 'approval',
+              assignee,
+              form: null,
+              instructions,
+              excludedUsers,
+            }).then(
+              (completion) => {
+                decided.push(completion);
+                excludedUsers.push(completion.by);
+                const approvals = decided.filter((d) => d.decision === 'approve').length;
+                const verdict = approvalOutcome(step.rule, step.approvers.length, approvals, decided.length - approvals);
+                if (verdict && !settled) {
+                  settled = true;
+                  resolve(verdict);
+                }
+              },
+              (error: unknown) => {
+                if (!settled) {
+                  settled = true;
+                  reject(error);
+                }
+              },
+            );
+            pending.push(slot);
+          });
+        }),
+    );
+    // Approver slots still open once the rule has decided are closed as cancelled.
+    slots.cancel();
+    await Promise.allSettled(pending);
+    record.by = decided.map((d) => d.by).join(', ');
+    record.result = { decision: outcome, decisions: decided.map((d) => ({ by: d.by, decision: d.decision, comment: d.comment })) };
+    record.actualHours = decided.reduce((sum, d) => sum + d.hoursSpent, 0);
+    await this.bill(step.norm, record, decided[0] ?? null);
+    if (outcome === 'approved') return null;
+    record.status = 'rejected';
+    const rejections = this.records.filter((r) => r.stepId === step.id && r.status === 'rejected').length;
+    if (step.onReject === null || rejections > step.maxRejections) {
+      throw ApplicationFailure.nonRetryable(
+        step.onReject === null
+          ? `"${step.title}" was rejected.`
+          : `"${step.title}" was rejected ${rejections} times, more than the ${step.maxRejections} the process allows.`,
+        'approval-rejected',
+      );
+    }
+    return { goto: step.onReject };
+  }
+
+  /**
+   * Opens one inbox task and waits for its completion, firing reminders and escalation at their
+   * times. A cancelled wait closes the task as cancelled before the cancellation travels on.
+   */
+  private async humanTask(spec: {
+    step: TaskStep | ApprovalStep;
+    record: StepRecord;
+    suffix: string;
+    kind: 'task' | 'approval';
+    assignee: Assignee;
+    form: TaskStep['form'];
+    instructions: string | null;
+    excludedUsers: string[];
+  }): Promise<Completion> {
+    const { step, record } = spec;
+    const taskId = `${this.input.engagementId}:${step.id}:${record.iteration}${spec.suffix}`;
+    const openedAt = Date.now();
+    const task: OpenTask = {
+      taskId,
+      stepId: step.id,
+      iteration: record.iteration,
+      kind: spec.kind,
+      title: step.title,
+      assignee: spec.assignee,
+      dueAt: step.dueMs === undefined ? null : new Date(openedAt + step.dueMs).toISOString(),
+      escalated: false,
+      form: spec.form,
+      excludedUsers: spec.excludedUsers,
+      completion: null,
+    };
+    this.tasks.register(task);
+    record.status = 'waiting';
+    try {
+      await platform.openTask({
+        taskId,
+        engagementId: this.input.engagementId,
+        stepId: step.id,
+        iteration: record.iteration,
+        kind: spec.kind,
+        title: step.title,
+        instructions: spec.instructions,
+        assignee: spec.assignee,
+        form: spec.form,
+        dueAt: task.dueAt,
+      });
+      await this.sync({});
+      await this.awaitCompletion(task, openedAt, step.reminders, step.escalation);
+      const completion = task.completion!;
+      await platform.completeTaskRow({ taskId, ...completion });
+      this.hours.actual = Math.round((this.hours.actual + completion.hoursSpent) * 100) / 100;
+      return completion;
+    } catch (error) {
+      if (isCancellation(error)) {
+        await CancellationScope.nonCancellable(() => platform.cancelTasks({ engagementId: this.input.engagementId, taskIds: [taskId] }));
+      }
+      throw error;
+    } finally {
+      this.tasks.remove(taskId);
+    }
+  }
+
+  private async awaitCompletion(task: OpenTask, openedAt: number, reminders: Reminder[], escalation?: Escalation): Promise<void> {
+    const events: { at: number; fire: () => Promise<void> }[] = reminders.map((reminder, index) => ({
+      at: openedAt + reminder.afterMs,
+      fire: () => this.remind(task, `reminder-${index + 1}`, task.title),
+    }));
+    if (escalation) events.push({ at: openedAt + escalation.afterMs, fire: () => this.escalate(task, escalation.to) });
+    events.sort((a, b) => a.at - b.at);
+    for (const event of events) {
+      const done = await condition(() => task.completion !== null, Math.max(1, event.at - Date.now()));
+      if (done) return;
+      await event.fire();
+    }
+    await condition(() => task.completion !== null);
+  }
+
+  private async remind(task: OpenTask, occasion: string, title: string): Promise<void> {
+    await platform.sendTaskReminder({
+      engagementId: this.input.engagementId,
+      taskId: task.taskId,
+      occasion,
+      title,
+      assignee: task.assignee,
+      dueAt: task.dueAt,
+    });
+  }
+
+  private async escalate(task: OpenTask, to: Assignee): Promise<void> {
+    task.assignee = to;
+    task.escalated = true;
+    await platform.reassignTask({ engagementId: this.input.engagementId, taskId: task.taskId, assignee: to, reason: 'escalated' });
+    await this.remind(task, 'escalation', `Escalated to ${describeAssignee(to)}: ${task.title}`);
+  }
+
+  private async runParallel(step: ParallelStep, scope: Scope): Promise<Outcome> {
+    const scopes = step.branches.map(() => new CancellationScope());
+    const runs = step.branches.map((branch, index) => scopes[index]!.run(() => this.runSequence(branch.start, scope)));
+    try {
+      if (step.join === 'all') await Promise.all(runs);
+      else await Promise.any(runs);
+    } catch (error) {
+      for (const branchScope of scopes) branchScope.cancel();
+      await Promise.allSettled(runs);
+      throw error instanceof AggregateError ? (error.errors[0] as Error) : error;
+    }
+    // join any: the first branch is done, the others stop.
+    for (const branchScope of scopes) branchScope.cancel();
+    await Promise.allSettled(runs);
+    return null;
+  }
+
+  private runSwitch(step: SwitchStep, record: StepRecord, scope: Scope): Outcome {
+    const context = this.context(scope);
+    for (const [index, option] of step.cases.entries()) {
+      if (option.maxIterations !== undefined) {
+        const key = `${scope.prefix}${step.id}#case${index}`;
+        if ((this.visits[key] ?? 0) >= option.maxIterations) continue;
+        if (evaluate(option.when, context) !== true) continue;
+        this.visits[key] = (this.visits[key] ?? 0) + 1;
+      } else if (evaluate(option.when, context) !== true) {
+        continue;
+      }
+      record.output = { case: index, goto: option.goto };
+      return { goto: option.goto };
+    }
+    record.output = { case: null, goto: step.default };
+    return step.default === null ? null : { goto: step.default };
+  }
+
+  private async runForEach(step: ForEachStep, record: StepRecord, scope: Scope): Promise<Outcome> {
+    const items = evaluate(step.items, this.context(scope));
+    if (!Array.isArray(items)) {
+      throw ApplicationFailure.nonRetryable(`"${step.title}": items must be a list, got ${typeof items}.`, 'expression-type');
+    }
+    if (items.length > step.maxItems) {
+      throw ApplicationFailure.nonRetryable(
+        `"${step.title}": ${items.length} items, more than the ${step.maxItems} the process allows.`,
+        'too-many-items',
+      );
+    }
+    const results: JsonValue[] = new Array<JsonValue>(items.length).fill(null);
+    let nextIndex = 0;
+    const lane = async (): Promise<void> => {
+      while (nextIndex < items.length) {
+        const index = nextIndex++;
+        const itemScope: Scope = {
+          prefix: `${scope.prefix}${record.iteration}-${index + 1}.`,
+          vars: { ...scope.vars, [step.as]: items[index] as JsonValue, [`${step.as}Index`]: index },
+          parent: scope,
+          latest: new Map(),
+        };
+        await this.runSequence(step.start, itemScope);
+        const steps: Record<string, JsonValue> = {};
+        for (const [id, r] of itemScope.latest) steps[id] = { status: r.status, result: r.result ?? null, output: r.output ?? null };
+        results[index] = { item: items[index] as JsonValue, steps };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(step.concurrency, items.length) }, lane));
+    record.output = results;
+    return null;
+  }
+
+  private async runWait(step: WaitStep, scope: Scope): Promise<Outcome> {
+    if (step.durationMs !== undefined) {
+      await sleep(step.durationMs);
+    } else if (step.until !== undefined) {
+      const until = evaluate(step.until, this.context(scope));
+      const at = typeof until === 'string' ? Date.parse(until) : NaN;
+      if (Number.isNaN(at)) {
+        throw ApplicationFailure.nonRetryable(`"${step.title}": until must be an ISO date-time, got ${JSON.stringify(until)}.`, 'expression-type');
+      }
+      if (at > Date.now()) await sleep(at - Date.now());
+    }
+    return null;
+  }
+
+  private async runSubprocess(step: SubprocessStep, record: StepRecord, scope: Scope): Promise<Outcome> {
+    const definition = await platform.loadDefinition({ id: step.definition, version: step.version ?? null });
+    const params = render(step.input, this.context(scope)) as Record<string, JsonValue>;
+    const childId = uuid4();
+    await platform.registerChildEngagement({
+      engagementId: childId,
+      parentEngagementId: this.input.engagementId,
+      definitionId: definition.snapshot.id,
+      definitionVersion: definition.snapshot.version,
+      service: definition.snapshot.service,
+      customerId: this.input.customerId,
+      projectId: this.input.projectId,
+      params,
+      launchedBy: this.input.launchedBy,
+    });
+    const result = await executeChild(engagementWorkflow, {
+      workflowId: childId,
+      args: [
+        {
+          engagementId: childId,
+          definition,
+          customerId: this.input.customerId,
+          projectId: this.input.projectId,
+          params,
+          launchedBy: this.input.launchedBy,
+          inheritedEntitlement: this.entitlement ?? undefined,
+        },
+      ],
+    });
+    record.output = { engagementId: childId, status: result.status };
+    return null;
+  }
+
+  // ── billing, read model, observability ─────────────────────────────────────────────────────────
+
+  private async bill(norm: Norm | undefined, record: StepRecord, completion: Completion | null): Promise<void> {
+    if (!norm || Object.keys(norm).length === 0) return;
+    await platform.recordBillableTime({
+      idempotencyKey: `${this.input.engagementId}:${record.stepId}:${record.iteration}`,
+      engagementId: this.input.engagementId,
+      stepId: record.stepId,
+      iteration: record.iteration,
+      norm,
+      actualHours: completion?.hoursSpent ?? null,
+      performedBy: completion?.by ?? null,
+      entitlement: this.entitlement,
+    });
+    addNorm(this.hours.norm, norm);
+  }
+
+  private engagementRef(stepId: string, iteration: string) {
+    return {
+      id: this.input.engagementId,
+      customerId: this.input.customerId,
+      projectId: this.input.projectId,
+      stepId,
+      iteration,
+      idempotencyKey: `${this.input.engagementId}:${stepId}:${iteration}`,
+    };
+  }
+
+  private context(scope: Scope): ExpressionContext {
+    const steps: Record<string, StepState> = {};
+    const chain: Scope[] = [];
+    for (let s: Scope | null = scope; s; s = s.parent) chain.unshift(s);
+    for (const s of chain) {
+      for (const [id, r] of s.latest) {
+        steps[id] = { status: r.status, result: r.result ?? null, output: r.output ?? null };
+      }
+    }
+    return {
+      inputs: this.input.params,
+      steps,
+      entitlement: (this.entitlement as unknown as JsonValue) ?? null,
+      engagement: {
+        id: this.input.engagementId,
+        customerId: this.input.customerId,
+        projectId: this.input.projectId,
+        service: this.snapshot.service,
+        launchedBy: this.input.launchedBy,
+      },
+      locals: scope.vars,
+    };
+  }
+
+  private setCurrentStep(): void {
+    upsertSearchAttributes([{ key: SA.currentStep, value: [...this.running].join(',') || null }]);
+  }
+
+  /** Closes the engagement on cancellation or failure: open tasks cancelled, compensation run once. */
+  private async close(status: 'CANCELLED' | 'FAILED', reason: string): Promise<void> {
+    this.status = status;
+    this.failure = reason;
+    await CancellationScope.nonCancellable(async () => {
+      await platform.cancelTasks({ engagementId: this.input.engagementId, taskIds: null });
+      if (this.snapshot.compensation !== null && !this.compensated) {
+        this.compensated = true;
+        try {
+          await this.runSequence(this.snapshot.compensation, rootScope());
+        } catch (error) {
+          this.failure = `${reason} Compensation failed too: ${failureMessage(error)}`;
+        }
+      }
+      await this.sync({ closed: true });
+    });
+  }
+
+  private async sync({ closed = false }: { closed?: boolean }): Promise<void> {
+    this.syncSeq += 1;
+    upsertSearchAttributes([
+      { key: SA.status, value: this.status },
+      ...(this.slaDeadline ? [{ key: SA.slaDeadline, value: new Date(this.slaDeadline) }] : []),
+    ]);
+    await readModel.syncEngagement({
+      engagementId: this.input.engagementId,
+      seq: this.syncSeq,
+      status: this.status,
+      currentSteps: [...this.running],
+      entitlement: this.entitlement,
+      failure: this.failure,
+      closed,
+    });
+  }
+
+  private view(): EngagementState {
+    return {
+      engagementId: this.input.engagementId,
+      definitionId: this.snapshot.id,
+      definitionVersion: this.snapshot.version,
+      service: this.snapshot.service,
+      status: this.status,
+      current: [...this.running],
+      steps: this.records,
+      openTasks: this.tasks.views(),
+      entitlement: this.entitlement,
+      hours: this.hours,
+      slaDeadline: this.slaDeadline,
+      failure: this.failure,
+    };
+  }
+}
+
+/** Runs one engagement of a compiled definition. Never rename: it is the Temporal workflow type. */
+export async function engagementWorkflow(input: EngagementInput): Promise<EngagementResult> {
+  return new EngagementRun(input).execute();
+}
+
+export { REJECTION };
