@@ -10,6 +10,64 @@ export interface ActivityDescription {
 
 export const BUSINESS_ACTIVITIES = [
   { name: 'notify.send', summary: 'Queue a notification (e-mail) to the customer, the PM or an engineer' },
+  {
+    name: 'billing.prepareAct',
+    summary: 'Draft the act of services rendered from the norm-hours the engagement billed',
+  },
+  {
+    name: 'import.inspectSource',
+    summary: 'Inspect uploaded source files: format, layers, geometry, counts, fields, encoding, CRS, extents',
+  },
+  {
+    name: 'import.convert',
+    summary: 'Convert source data to CityCom objects by the mapping spec (sample or full run), with rejects',
+  },
+  { name: 'import.checkIntegrity', summary: 'Check converted data: topology, nodes, attribute domains; list findings' },
+  {
+    name: 'import.buildReport',
+    summary: 'Assemble the import report: in/out counts per layer, rejects, mapping spec, backup reference',
+  },
+  { name: 'audit.backup', summary: "Copy the customer's database and record the backup reference" },
+  {
+    name: 'audit.run',
+    summary: 'Run the audit rules on a database and compare object counts with the last good snapshot',
+  },
+  {
+    name: 'audit.restore',
+    summary: 'Restore a backup or point-in-time copy to staging, diff it with the damaged database, merge lost objects',
+  },
+  { name: 'audit.buildReport', summary: 'Write the audit report by rule and severity and the recovery report' },
+  {
+    name: 'gis.fitTransformation',
+    summary: 'Fit transformation models to tie points by least squares, with residuals and outliers',
+  },
+  {
+    name: 'gis.applyTransformation',
+    summary: 'Apply a transformation to a copy of the project and re-run the topology checks',
+  },
+  { name: 'gis.switchCrs', summary: "Switch the project's coordinate reference system metadata" },
+  {
+    name: 'gis.buildTransformationReport',
+    summary: 'Write the transformation report: model, parameters, residuals, check points',
+  },
+  { name: 'training.sendChecklist', summary: 'Send the customer the pre-training reminder and checklist' },
+  {
+    name: 'training.issueCertificates',
+    summary: 'Issue numbered certificates to attendees present for at least the required share of hours',
+  },
+  { name: 'training.collectFeedback', summary: 'Send the feedback form to attendees and collect the answers' },
+  { name: 'release.publish', summary: 'Make a release available to the customer and record its delivery' },
+  {
+    name: 'exchange.testInterface',
+    summary: 'Run a test exchange through a data-exchange interface and report the result',
+  },
+  { name: 'schema.applyChange', summary: 'Apply a change of semantic descriptions to a staging copy of the database' },
+  { name: 'content.analyze', summary: 'Scan accumulated data for typical user errors and list the findings' },
+  {
+    name: 'calibration.runModel',
+    summary: 'Run the hydraulic calculation of a network and compare it with measurements',
+  },
+  { name: 'workstation.applyConfiguration', summary: 'Apply configuration and access rules to a workstation' },
 ] as const satisfies readonly ActivityDescription[];
 
 export type BusinessActivityName = (typeof BUSINESS_ACTIVITIES)[number]['name'];

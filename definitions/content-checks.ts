@@ -3,6 +3,7 @@
  * expressions (compile, and name only existing steps and inputs), and embedded JSON Schemas.
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { BUSINESS_ACTIVITY_NAMES } from '../activities/names.ts';
 import { compileExpression, ExpressionError, expressionReferences, isValidLocalName } from '../workflows/expression.ts';
@@ -236,6 +237,11 @@ function checkReferences(
   }
 }
 
+function inputNames(schema: JsonValue): string[] {
+  const properties = schema && typeof schema === 'object' && !Array.isArray(schema) ? schema.properties : undefined;
+  return properties && typeof properties === 'object' && !Array.isArray(properties) ? Object.keys(properties) : [];
+}
+
 /** The first prefix of `path` that the schema rules out, where the schema says enough to tell. */
 function missingInput(schema: JsonValue, path: string[]): string[] | undefined {
   let current: JsonValue | undefined = schema;
@@ -258,7 +264,14 @@ function checkSchema(ctx: CheckContext, path: PathSegment[], schema: JsonValue, 
   schemaAjv ??= addFormats.default(new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true }));
   const ajv = schemaAjv;
   if (!ajv.validateSchema(schema as object)) {
+    // One message per location: an enum says the most, anyOf/type echoes say the least.
+    const rank = (keyword: string): number => (keyword === 'enum' ? 0 : keyword === 'anyOf' ? 2 : 1);
+    const byPath = new Map<string, ErrorObject>();
     for (const error of ajv.errors ?? []) {
+      const kept = byPath.get(error.instancePath);
+      if (!kept || rank(error.keyword) < rank(kept.keyword)) byPath.set(error.instancePath, error);
+    }
+    for (const error of byPath.values()) {
       const inner =
         error.instancePath === ''
           ? []
