@@ -77,6 +77,8 @@ export function checkFlow(ctx: CheckContext): void {
 
 function checkSequence(ctx: CheckContext, sequence: Sequence, everywhere: Map<string, { sequence: Sequence }>): void {
   const sites = new Map(sequence.steps.map((step, index) => [step.id, index]));
+  // With a duplicated id the graph is ambiguous; the duplicate is the one problem worth reporting.
+  if (sites.size !== sequence.steps.length) return;
   const edges = edgesOf(sequence);
   const valid: Edge[] = [];
   for (const edge of edges) {

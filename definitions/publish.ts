@@ -18,7 +18,11 @@ export interface PublishReport {
   conflicts: string[];
 }
 
-export async function publishCatalog(db: Queryable, publishedBy = 'catalog', dir = CATALOG_DIR): Promise<PublishReport> {
+export async function publishCatalog(
+  db: Queryable,
+  publishedBy = 'catalog',
+  dir = CATALOG_DIR,
+): Promise<PublishReport> {
   const report: PublishReport = { published: [], unchanged: [], conflicts: [] };
   const files = (await readdir(dir)).filter((name) => name.endsWith('.yaml')).sort();
   for (const name of files) {

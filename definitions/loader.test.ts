@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { DefinitionError, type DefinitionIssue } from './definition-error.ts';
+import { loadDefinition } from './loader.ts';
+
+const HEAD = `id: demo
+version: 1
+title: Demo
+service: X-IMPORT
+inputs:
+  type: object
+  properties:
+    count: { type: integer }
+steps:
+`;
+/** HEAD has 9 lines; the first step starts on line 10. */
+
+function issuesOf(source: string): DefinitionIssue[] {
+  try {
+    loadDefinition(source, 'demo.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(DefinitionError);
+    return [...(error as DefinitionError).issues];
+  }
+  throw new Error('expected the definition to be refused');
+}
+
+function onlyIssue(source: string): DefinitionIssue {
+  const issues = issuesOf(source);
+  expect(issues).toHaveLength(1);
+  return issues[0] as DefinitionIssue;
+}
+
+describe('loadDefinition refuses broken definitions with positions', () => {
+  it('when the YAML is malformed, then it points at the bad line', () => {
+    const issue = issuesOf(`${HEAD}  - id: a\n    kind: end\n   bad: [1, 2\n`)[0];
+    expect(issue).toMatchObject({ line: 12, column: 1 });
+    expect(issue?.message).toMatch(/YAML is malformed/);
+  });
+
+  it('when a key appears twice, then it points at the second one', () => {
+    const issue = onlyIssue(`${HEAD}  - id: a\n    kind: end\n    id: b\n`);
+    expect(issue).toMatchObject({ line: 12, column: 5 });
+    expect(issue.message).toMatch(/appears twice/);
+  });
+
+  it('when a field is unknown, then it names it and suggests the right one', () => {
+    const issue = onlyIssue(`${HEAD}  - id: a\n    kind: activity\n    activity: notify.send\n    timout: 5m\n`);
+    expect(issue).toMatchObject({ line: 13, column: 5, path: 'steps[0].timout', hint: "did you mean 'timeout'?" });
+    expect(issue.message).toBe("step 'a': unknown field 'timout'");
+  });
+
+  it('when a number is quoted, then it is a type error, not a coercion', () => {
+    const issue = onlyIssue(
+      `${HEAD}  - id: a\n    kind: activity\n    activity: notify.send\n    retry: { maximumAttempts: "90" }\n`,
+    );
+    expect(issue).toMatchObject({ line: 13, column: 31, path: 'steps[0].retry.maximumAttempts' });
+    expect(issue.message).toMatch(/must be a whole number, not the text "90"/);
+  });
+
+  it('when a boolean is written yes, then it is a type error', () => {
+    const issue = onlyIssue(
+      `${HEAD}  - id: a\n    kind: task\n    title: T\n    assignee: { category: ENG_I }\n    norm: { ENG_I: 1 }\n    billable: yes\n`,
+    );
+    expect(issue).toMatchObject({ line: 15, column: 15, path: 'steps[0].billable' });
+    expect(issue.message).toMatch(/must be true or false, not the text "yes"/);
+  });
+
+  it('when anchors and aliases are used, then each is refused before parsing', () => {
+    const issues = issuesOf(`${HEAD}  - &s { id: a, kind: end }\n  - *s\n`);
+    expect(issues.map((i) => [i.line, i.column])).toEqual([
+      [10, 5],
+      [11, 5],
+    ]);
+    expect(issues[0]?.message).toMatch(/anchors/);
+    expect(issues[1]?.message).toMatch(/aliases/);
+  });
+
+  it('when an alias bomb is loaded, then it is refused at its first anchor without expanding', () => {
+    const rows = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 10; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      rows.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    const issues = issuesOf(`${rows.join('\n')}\n`);
+    expect(issues[0]).toMatchObject({ line: 1, column: 4 });
+    expect(issues[0]?.message).toMatch(/anchors \(&a\)/);
+  });
+
+  it('when the document is larger than 1 MB, then it is refused at 1:1', () => {
+    const big = `${HEAD}# ${'x'.repeat(1024 * 1024)}\n`;
+    const issue = onlyIssue(big);
+    expect(issue).toMatchObject({ line: 1, column: 1 });
+    expect(issue.message).toMatch(/at most 1048576 are allowed/);
+  });
+
+  it('when brackets nest 10,000 deep, then 50 loads in one process each give an error', () => {
+    const deep = `${HEAD}  - id: a\n    kind: activity\n    activity: notify.send\n    input: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`;
+    for (let i = 0; i < 50; i++) {
+      const issue = onlyIssue(deep);
+      // `    input: ` is 11 characters; the 33rd bracket is too deep.
+      expect(issue).toMatchObject({ line: 13, column: 12 + 32 });
+      expect(issue.message).toMatch(/nested more than 32 deep/);
+    }
+  });
+
+  it('when blocks nest deeper than the indentation cap, then the first too-deep line is named', () => {
+    const lines = Array.from({ length: 200 }, (_, i) => `${' '.repeat(i)}k${i}:`);
+    const issue = onlyIssue(`${lines.join('\n')} x\n`);
+    expect(issue).toMatchObject({ line: 130, column: 1 });
+    expect(issue.message).toMatch(/indented 129 spaces/);
+  });
+
+  it('when a step kind is unknown, then it suggests the closest kind', () => {
+    const issue = onlyIssue(`${HEAD}  - id: a\n    kind: aproval\n`);
+    expect(issue).toMatchObject({ line: 11, column: 11, path: 'steps[0].kind', hint: "did you mean 'approval'?" });
+    expect(issue.message).toBe("step 'a': unknown step kind 'aproval'");
+  });
+
+  it('when a goto names a missing step, then it points at the goto', () => {
+    const issue = onlyIssue(
+      `${HEAD}  - id: a\n    kind: switch\n    cases:\n      - when: inputs.count > 1\n        goto: nowhere\n  - id: b\n    kind: end\n`,
+    );
+    expect(issue).toMatchObject({ line: 14, column: 15, path: 'steps[0].cases[0].goto' });
+    expect(issue.message).toBe("step 'a': there is no step 'nowhere' to go to");
+  });
+
+  it('when steps loop without a bound, then the jump that closes the loop is named', () => {
+    const issue = onlyIssue(
+      `${HEAD}  - id: a\n    kind: activity\n    activity: notify.send\n  - id: b\n    kind: activity\n    activity: notify.send\n    next: a\n`,
+    );
+    expect(issue).toMatchObject({ line: 16, column: 11, path: 'steps[1].next' });
+    expect(issue.message).toMatch(/a → b → a form a loop that nothing bounds/);
+    expect(issue.hint).toMatch(/maxIterations/);
+  });
+
+  it('when the loop goes through a switch case with maxIterations, then it loads', () => {
+    const source = `${HEAD}  - id: a\n    kind: activity\n    activity: notify.send\n  - id: b\n    kind: switch\n    cases:\n      - when: inputs.count > 1\n        goto: a\n        maxIterations: 3\n`;
+    expect(loadDefinition(source, 'demo.yaml').snapshot.steps.b).toMatchObject({ kind: 'switch', next: null });
+  });
+
+  it('when an expression calls a function that does not exist, then it points into the expression', () => {
+    const issue = onlyIssue(
+      `${HEAD}  - id: a\n    kind: switch\n    cases:\n      - when: inputs.count > 1 && frobnicate(inputs.count)\n        goto: b\n  - id: b\n    kind: end\n`,
+    );
+    // `      - when: ` is 14 characters; `frobnicate` starts 20 characters into the expression.
+    expect(issue).toMatchObject({ line: 13, column: 15 + 20, path: 'steps[0].cases[0].when' });
+    expect(issue.message).toMatch(/calls 'frobnicate'/);
+  });
+
+  it('when a form is not valid JSON Schema, then it points at the bad keyword', () => {
+    const issue = onlyIssue(
+      `${HEAD}  - id: a\n    kind: task\n    title: T\n    assignee: { category: ENG_I }\n    norm: { ENG_I: 1 }\n    form:\n      type: object\n      properties:\n        answer: { type: text }\n`,
+    );
+    expect(issue).toMatchObject({ line: 18, column: 25, path: 'steps[0].form.properties.answer.type' });
+    expect(issue.message).toMatch(/the form is not valid JSON Schema/);
+    expect(issue.hint).toMatch(/string/);
+  });
+
+  it('when several things are wrong, then all are reported, ordered by position', () => {
+    const issues = issuesOf(
+      `${HEAD}  - id: a\n    kind: activity\n    activity: notify.sedn\n    input: { x: '\${steps.zz.output}', y: 'n=\${inputs.cnt}' }\n  - id: a\n    kind: end\n`,
+    );
+    expect(issues.map((i) => `${i.line}:${i.column}`)).toEqual(['12:15', '13:20', '13:47', '14:9']);
+    expect(issues[0]?.hint).toBe("did you mean 'notify.send'?");
+    expect(issues[3]?.message).toMatch(/used twice/);
+  });
+
+  it('formats each issue as file:line:column: message', () => {
+    try {
+      loadDefinition(`${HEAD}  - id: a\n    kind: aproval\n`, 'demo.yaml');
+    } catch (error) {
+      expect((error as DefinitionError).message).toContain("demo.yaml:11:11: step 'a': unknown step kind 'aproval'");
+      expect((error as DefinitionError).code).toBe('definition-invalid');
+    }
+  });
+});
