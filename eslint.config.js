@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'http', 'net', 'url', 'util', 'stream'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.potik/**', 'coverage/**', 'bin/**', 'scripts/start.js'] },
+  { ignores: ['node_modules/**', '.potik/**', '.scratch/**', 'coverage/**', 'bin/**', 'scripts/start.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -27,7 +27,17 @@ export default tseslint.config(
           patterns: [
             { group: nodeBuiltins, message: 'Workflow code must not use Node built-ins.' },
             {
-              group: ['pg', 'express', 'ajv', 'ajv/*', 'yaml', 'pino', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'],
+              group: [
+                'pg',
+                'express',
+                'ajv',
+                'ajv/*',
+                'yaml',
+                'pino',
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/activity',
+              ],
               message: 'Workflow code must not import I/O libraries.',
             },
             {

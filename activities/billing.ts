@@ -31,7 +31,10 @@ export function createBillingActivities({ pool, vendorVatPayer }: ActivityDeps) 
       const date = input.entitlement?.decidedOn ?? kyivDate(new Date());
       const rateCard = await selectRateCardOn(pool, date);
       if (billable && !rateCard) {
-        throw ApplicationFailure.nonRetryable(`No rate card is in force on ${date}; add one before billing.`, 'rate-card-missing');
+        throw ApplicationFailure.nonRetryable(
+          `No rate card is in force on ${date}; add one before billing.`,
+          'rate-card-missing',
+        );
       }
       const entries = Object.entries(input.norm) as [Category, number][];
       const rows = await withTransaction(pool, async (client) => {

@@ -36,7 +36,10 @@ export function createEngagementActivities({ pool }: ActivityDeps) {
       const row = await selectDefinition(pool, input.id, input.version);
       if (!row) {
         const which = input.version === null ? 'any version' : `version ${input.version}`;
-        throw ApplicationFailure.nonRetryable(`Definition ${input.id} (${which}) is not published.`, 'definition-not-found');
+        throw ApplicationFailure.nonRetryable(
+          `Definition ${input.id} (${which}) is not published.`,
+          'definition-not-found',
+        );
       }
       return { snapshot: row.snapshot, sha256: row.sha256 };
     },

@@ -23,7 +23,10 @@ export interface EntitlementQuestion {
 export async function decideForCustomer(db: Queryable, question: EntitlementQuestion): Promise<EntitlementRecord> {
   const level = await selectServiceLevel(db, question.service);
   if (level === null) {
-    throw ApplicationFailure.nonRetryable(`Service ${question.service} is not in the service catalog.`, 'unknown-service');
+    throw ApplicationFailure.nonRetryable(
+      `Service ${question.service} is not in the service catalog.`,
+      'unknown-service',
+    );
   }
   if (!(await customerExists(db, question.customerId))) {
     throw ApplicationFailure.nonRetryable(`Customer ${question.customerId} does not exist.`, 'unknown-customer');

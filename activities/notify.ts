@@ -11,7 +11,10 @@ export interface NotifyInput {
 export function createNotifyActivities({ pool }: ActivityDeps) {
   return {
     /** Queues a notification in the outbox, once per engagement step and iteration. */
-    async 'notify.send'({ input, engagement }: BusinessActivityInput<NotifyInput>): Promise<{ notificationId: number }> {
+    async 'notify.send'({
+      input,
+      engagement,
+    }: BusinessActivityInput<NotifyInput>): Promise<{ notificationId: number }> {
       const notificationId = await insertNotification(pool, {
         idempotencyKey: engagement.idempotencyKey,
         engagementId: engagement.id,

@@ -56,7 +56,12 @@ export function createTaskActivities({ pool }: ActivityDeps) {
       return markTasksCancelled(pool, input.engagementId, input.taskIds);
     },
 
-    async reassignTask(input: { engagementId: string; taskId: string; assignee: Assignee; reason: string }): Promise<void> {
+    async reassignTask(input: {
+      engagementId: string;
+      taskId: string;
+      assignee: Assignee;
+      reason: string;
+    }): Promise<void> {
       await updateTaskAssignee(pool, input.taskId, input.assignee);
     },
 

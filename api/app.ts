@@ -35,7 +35,13 @@ export function createApp(deps: AppDeps): Express {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       deps.logger.info(
-        { reqId: req.id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        {
+          reqId: req.id,
+          method: req.method,
+          url: req.originalUrl,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
         'request',
       );
     });

@@ -42,7 +42,10 @@ export function authenticate(pool: Pool): RequestHandler {
 export function allow(...roles: Role[]): RequestHandler {
   return (req, _res, next) => {
     if (!req.caller || !roles.includes(req.caller.role)) {
-      throw new AppError('forbidden', `This action needs the role ${roles.join(' or ')}; you are ${req.caller?.role ?? 'anonymous'}.`);
+      throw new AppError(
+        'forbidden',
+        `This action needs the role ${roles.join(' or ')}; you are ${req.caller?.role ?? 'anonymous'}.`,
+      );
     }
     next();
   };

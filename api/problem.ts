@@ -65,13 +65,28 @@ function send(res: Parameters<ErrorRequestHandler>[2], problem: Problem): void {
 /** Errors raised by body parsing (express.json) carry a status and a type of their own. */
 function parserProblem(error: { status?: number; type?: string; message?: string }): Problem | null {
   if (error.type === 'entity.too.large') {
-    return { type: '/problems/payload-too-large', title: 'Request body too large', status: 413, detail: 'The request body is larger than the API accepts.' };
+    return {
+      type: '/problems/payload-too-large',
+      title: 'Request body too large',
+      status: 413,
+      detail: 'The request body is larger than the API accepts.',
+    };
   }
   if (error.type === 'entity.parse.failed') {
-    return { type: '/problems/request-invalid', title: TITLE['request-invalid'], status: 400, detail: `The body is not valid JSON: ${error.message}` };
+    return {
+      type: '/problems/request-invalid',
+      title: TITLE['request-invalid'],
+      status: 400,
+      detail: `The body is not valid JSON: ${error.message}`,
+    };
   }
   if (error.type === 'charset.unsupported' || error.type === 'encoding.unsupported') {
-    return { type: '/problems/unsupported-media-type', title: 'Unsupported media type', status: 415, detail: error.message ?? '' };
+    return {
+      type: '/problems/unsupported-media-type',
+      title: 'Unsupported media type',
+      status: 415,
+      detail: error.message ?? '',
+    };
   }
   return null;
 }

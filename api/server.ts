@@ -55,9 +55,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       }
     },
     (error: unknown) => {
-      const message = (error as { code?: string }).code === 'EADDRINUSE'
-        ? `Port ${config.port} is in use: stop what listens there or set PORT.`
-        : error instanceof Error ? error.message : String(error);
+      const message =
+        (error as { code?: string }).code === 'EADDRINUSE'
+          ? `Port ${config.port} is in use: stop what listens there or set PORT.`
+          : error instanceof Error
+            ? error.message
+            : String(error);
       logger.fatal(message);
       process.exit(1);
     },

@@ -32,7 +32,8 @@ function describe(errors: ErrorObject[] | null | undefined, root: string): Field
     if (e.keyword === 'additionalProperties') {
       return { path, message: `unknown field "${String(e.params.additionalProperty)}"` };
     }
-    if (e.keyword === 'required') return { path, message: `missing required field "${String(e.params.missingProperty)}"` };
+    if (e.keyword === 'required')
+      return { path, message: `missing required field "${String(e.params.missingProperty)}"` };
     return { path, message: e.message ?? 'is invalid' };
   });
 }

@@ -94,7 +94,10 @@ export function loadConfig(env: Env = process.env): Config {
   return Object.freeze({
     port: port(env, 'PORT', 3000),
     host: text(env, 'HOST', '127.0.0.1'),
-    databaseUrl: withDefaultUser(url(env, 'DATABASE_URL', 'postgres://127.0.0.1:5432/potik', ['postgres:', 'postgresql:']), env),
+    databaseUrl: withDefaultUser(
+      url(env, 'DATABASE_URL', 'postgres://127.0.0.1:5432/potik', ['postgres:', 'postgresql:']),
+      env,
+    ),
     databaseUrlExplicit: Boolean(env.DATABASE_URL?.trim()),
     temporalAddress,
     temporalNamespace: text(env, 'TEMPORAL_NAMESPACE', 'default'),

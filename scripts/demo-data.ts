@@ -22,9 +22,21 @@ export interface DemoUser {
 export const DEMO_USERS: readonly DemoUser[] = [
   { id: 'admin', name: 'Admin', role: 'admin', category: null, groups: [] },
   { id: 'olena.pm', name: 'Olena Kovalenko (PM)', role: 'pm', category: null, groups: [] },
-  { id: 'iryna.lead', name: 'Iryna Shevchenko (lead engineer)', role: 'engineer', category: 'LEAD', groups: ['gis', 'heads'] },
+  {
+    id: 'iryna.lead',
+    name: 'Iryna Shevchenko (lead engineer)',
+    role: 'engineer',
+    category: 'LEAD',
+    groups: ['gis', 'heads'],
+  },
   { id: 'andrii.eng1', name: 'Andrii Melnyk (engineer, cat. I)', role: 'engineer', category: 'ENG_I', groups: ['gis'] },
-  { id: 'taras.eng2', name: 'Taras Bondarenko (engineer, cat. II)', role: 'engineer', category: 'ENG_II', groups: ['gis'] },
+  {
+    id: 'taras.eng2',
+    name: 'Taras Bondarenko (engineer, cat. II)',
+    role: 'engineer',
+    category: 'ENG_II',
+    groups: ['gis'],
+  },
   { id: 'oksana.tech', name: 'Oksana Tkachenko (technician)', role: 'engineer', category: 'TECH', groups: ['gis'] },
   { id: 'maria.finance', name: 'Maria Lysenko (finance)', role: 'finance', category: null, groups: [] },
 ];
@@ -48,7 +60,13 @@ export async function seedDemoData(pool: Pool, today: string = kyivDate(new Date
     for (const user of DEMO_USERS) {
       await insertUser(client, user);
       const key = generateApiKey();
-      await insertApiKey(client, { id: key.id, userId: user.id, secretSha256: key.secretSha256, label: DEMO_KEY_LABEL, expiresAt: null });
+      await insertApiKey(client, {
+        id: key.id,
+        userId: user.id,
+        secretSha256: key.secretSha256,
+        label: DEMO_KEY_LABEL,
+        expiresAt: null,
+      });
       keys[user.id] = key.key;
     }
     return keys;

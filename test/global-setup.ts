@@ -37,7 +37,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     server: {
       executable: { type: 'existing-path', path: cli.path },
       ip: '127.0.0.1',
-      searchAttributes: Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => defineSearchAttributeKey(name, TYPES[type])),
+      searchAttributes: Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) =>
+        defineSearchAttributeKey(name, TYPES[type]),
+      ),
       extraArgs: ['--dynamic-config-value', 'frontend.enableServerVersionCheck=false', '--log-level', 'error'],
     },
   });
@@ -72,12 +74,16 @@ async function withAdmin<T>(serverUrl: string, work: (client: pg.Client) => Prom
 }
 
 async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  await withAdmin(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
+  await withAdmin(serverUrl, (client) =>
+    client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`),
+  );
 }
 
 async function dropDatabases(serverUrl: string, pattern: string): Promise<void> {
   await withAdmin(serverUrl, async (client) => {
-    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [pattern]);
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+      pattern,
+    ]);
     for (const { datname } of rows) {
       if (!datname.startsWith('potik_test_template_')) {
         await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);

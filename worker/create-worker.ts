@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { Connection } from '@temporalio/client';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
 import { SEARCH_ATTRIBUTES } from '../workflows/messages.ts';

@@ -64,7 +64,14 @@ import {
   type ExpressionContext,
   type StepState,
 } from './expression.ts';
-import { approvalOutcome, describeAssignee, REJECTION, TaskRegistry, type Completion, type OpenTask } from './human-steps.ts';
+import {
+  approvalOutcome,
+  describeAssignee,
+  REJECTION,
+  TaskRegistry,
+  type Completion,
+  type OpenTask,
+} from './human-steps.ts';
 import {
   completeTaskUpdate,
   stateQuery,
@@ -83,7 +90,12 @@ export interface EngagementResult {
 
 const platform = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1s', maximumInterval: '1 minute', backoffCoefficient: 2, nonRetryableErrorTypes: ['AppError'] },
+  retry: {
+    initialInterval: '1s',
+    maximumInterval: '1 minute',
+    backoffCoefficient: 2,
+    nonRetryableErrorTypes: ['AppError'],
+  },
 });
 const readModel = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -120,7 +132,8 @@ function guarded<T>(work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof ExpressionError) throw ApplicationFailure.nonRetryable(`${error.message} (in ${error.source})`, error.code);
+    if (error instanceof ExpressionError)
+      throw ApplicationFailure.nonRetryable(`${error.message} (in ${error.source})`, error.code);
     throw error;
   }
 }
@@ -360,10 +373,18 @@ class EngagementRun {
   }
 
   private async runTask(step: TaskStep, record: StepRecord, scope: Scope): Promise<Outcome> {
-    const instructions = step.instructions === undefined ? null : String(render(step.instructions, this.context(scope)));
-    const completion = await this.humanTask(
-      { step, record, suffix: '', kind: 'task', assignee: step.assignee, form: step.form, instructions, excludedUsers: [] },
-    );
+    const instructions =
+      step.instructions === undefined ? null : String(render(step.instructions, this.context(scope)));
+    const completion = await this.humanTask({
+      step,
+      record,
+      suffix: '',
+      kind: 'task',
+      assignee: step.assignee,
+      form: step.form,
+      instructions,
+      excludedUsers: [],
+    });
     record.by = completion.by;
     record.result = completion.result;
     record.actualHours = completion.hoursSpent;
@@ -372,7 +393,8 @@ class EngagementRun {
   }
 
   private async runApproval(step: ApprovalStep, record: StepRecord, scope: Scope): Promise<Outcome> {
-    const instructions = step.instructions === undefined ? null : String(render(step.instructions, this.context(scope)));
+    const instructions =
+      step.instructions === undefined ? null : String(render(step.instructions, this.context(scope)));
     // Shared by every approver slot: whoever decided in one slot may not decide in another.
     const excludedUsers = this.records.filter((r) => step.fourEyes.includes(r.stepId) && r.by).map((r) => r.by!);
     const decided: Completion[] = [];
@@ -397,7 +419,12 @@ class EngagementRun {
                 decided.push(completion);
                 excludedUsers.push(completion.by);
                 const approvals = decided.filter((d) => d.decision === 'approve').length;
-                const verdict = approvalOutcome(step.rule, step.approvers.length, approvals, decided.length - approvals);
+                const verdict = approvalOutcome(
+                  step.rule,
+                  step.approvers.length,
+                  approvals,
+                  decided.length - approvals,
+                );
                 if (verdict && !settled) {
                   settled = true;
                   resolve(verdict);
@@ -418,7 +445,10 @@ class EngagementRun {
     slots.cancel();
     await Promise.allSettled(pending);
     record.by = decided.map((d) => d.by).join(', ');
-    record.result = { decision: outcome, decisions: decided.map((d) => ({ by: d.by, decision: d.decision, comment: d.comment })) };
+    record.result = {
+      decision: outcome,
+      decisions: decided.map((d) => ({ by: d.by, decision: d.decision, comment: d.comment })),
+    };
     record.actualHours = decided.reduce((sum, d) => sum + d.hoursSpent, 0);
     await this.bill(step.norm, record, decided[0] ?? null);
     if (outcome === 'approved') return null;
@@ -488,7 +518,9 @@ class EngagementRun {
       return completion;
     } catch (error) {
       if (isCancellation(error)) {
-        await CancellationScope.nonCancellable(() => platform.cancelTasks({ engagementId: this.input.engagementId, taskIds: [taskId] }));
+        await CancellationScope.nonCancellable(() =>
+          platform.cancelTasks({ engagementId: this.input.engagementId, taskIds: [taskId] }),
+        );
       }
       throw error;
     } finally {
@@ -496,7 +528,12 @@ class EngagementRun {
     }
   }
 
-  private async awaitCompletion(task: OpenTask, openedAt: number, reminders: Reminder[], escalation?: Escalation): Promise<void> {
+  private async awaitCompletion(
+    task: OpenTask,
+    openedAt: number,
+    reminders: Reminder[],
+    escalation?: Escalation,
+  ): Promise<void> {
     const events: { at: number; fire: () => Promise<void> }[] = reminders.map((reminder, index) => ({
       at: openedAt + reminder.afterMs,
       fire: () => this.remind(task, `reminder-${index + 1}`, task.title),
@@ -525,7 +562,12 @@ class EngagementRun {
   private async escalate(task: OpenTask, to: Assignee): Promise<void> {
     task.assignee = to;
     task.escalated = true;
-    await platform.reassignTask({ engagementId: this.input.engagementId, taskId: task.taskId, assignee: to, reason: 'escalated' });
+    await platform.reassignTask({
+      engagementId: this.input.engagementId,
+      taskId: task.taskId,
+      assignee: to,
+      reason: 'escalated',
+    });
     await this.remind(task, 'escalation', `Escalated to ${describeAssignee(to)}: ${task.title}`);
   }
 
@@ -567,7 +609,10 @@ class EngagementRun {
   private async runForEach(step: ForEachStep, record: StepRecord, scope: Scope): Promise<Outcome> {
     const items = evaluate(step.items, this.context(scope));
     if (!Array.isArray(items)) {
-      throw ApplicationFailure.nonRetryable(`"${step.title}": items must be a list, got ${typeof items}.`, 'expression-type');
+      throw ApplicationFailure.nonRetryable(
+        `"${step.title}": items must be a list, got ${typeof items}.`,
+        'expression-type',
+      );
     }
     if (items.length > step.maxItems) {
       throw ApplicationFailure.nonRetryable(
@@ -588,7 +633,8 @@ class EngagementRun {
         };
         await this.runSequence(step.start, itemScope);
         const steps: Record<string, JsonValue> = {};
-        for (const [id, r] of itemScope.latest) steps[id] = { status: r.status, result: r.result ?? null, output: r.output ?? null };
+        for (const [id, r] of itemScope.latest)
+          steps[id] = { status: r.status, result: r.result ?? null, output: r.output ?? null };
         results[index] = { item: items[index] as JsonValue, steps };
       }
     };
@@ -604,7 +650,10 @@ class EngagementRun {
       const until = evaluate(step.until, this.context(scope));
       const at = typeof until === 'string' ? Date.parse(until) : NaN;
       if (Number.isNaN(at)) {
-        throw ApplicationFailure.nonRetryable(`"${step.title}": until must be an ISO date-time, got ${JSON.stringify(until)}.`, 'expression-type');
+        throw ApplicationFailure.nonRetryable(
+          `"${step.title}": until must be an ISO date-time, got ${JSON.stringify(until)}.`,
+          'expression-type',
+        );
       }
       if (at > Date.now()) await sleep(at - Date.now());
     }

@@ -44,7 +44,9 @@ function formErrors(form: JsonSchema, result: JsonValue): string[] {
     validators.set(key, validator);
   }
   const outcome = validator.validate(result);
-  return outcome.valid ? [] : outcome.errors.filter((e) => e.keyword !== 'properties').map((e) => `${e.instanceLocation}: ${e.error}`);
+  return outcome.valid
+    ? []
+    : outcome.errors.filter((e) => e.keyword !== 'properties').map((e) => `${e.instanceLocation}: ${e.error}`);
 }
 
 /** True when the user may act as the assignee. Roles: `customer` actions are recorded by a PM. */
@@ -92,7 +94,10 @@ export class TaskRegistry {
   validate(input: CompleteTaskInput): void {
     const task = this.tasks.get(input.taskId);
     if (!task || task.completion) {
-      throw ApplicationFailure.nonRetryable(`Task ${input.taskId} is not open: it is completed, cancelled or unknown.`, REJECTION.notOpen);
+      throw ApplicationFailure.nonRetryable(
+        `Task ${input.taskId} is not open: it is completed, cancelled or unknown.`,
+        REJECTION.notOpen,
+      );
     }
     if (!mayAct(task.assignee, input.user)) {
       throw ApplicationFailure.nonRetryable(
@@ -107,17 +112,27 @@ export class TaskRegistry {
       );
     }
     if (task.kind === 'approval' && input.decision !== 'approve' && input.decision !== 'reject') {
-      throw ApplicationFailure.nonRetryable('An approval needs a decision: "approve" or "reject".', REJECTION.invalidResult);
+      throw ApplicationFailure.nonRetryable(
+        'An approval needs a decision: "approve" or "reject".',
+        REJECTION.invalidResult,
+      );
     }
     if (!Number.isFinite(input.hoursSpent) || input.hoursSpent < 0 || input.hoursSpent > 1000) {
-      throw ApplicationFailure.nonRetryable('hoursSpent must be a number of hours from 0 to 1000.', REJECTION.invalidResult);
+      throw ApplicationFailure.nonRetryable(
+        'hoursSpent must be a number of hours from 0 to 1000.',
+        REJECTION.invalidResult,
+      );
     }
     if (task.form !== null) {
       const errors = formErrors(task.form, input.result);
       if (errors.length > 0) {
-        throw ApplicationFailure.nonRetryable(`The result does not match the task's form: ${errors.join('; ')}`, REJECTION.invalidResult, {
-          errors,
-        });
+        throw ApplicationFailure.nonRetryable(
+          `The result does not match the task's form: ${errors.join('; ')}`,
+          REJECTION.invalidResult,
+          {
+            errors,
+          },
+        );
       }
     }
   }
@@ -151,7 +166,12 @@ export function describeAssignee(assignee: Assignee): string {
  * all: every approver approves, one rejection rejects; any: one approval approves, all rejecting
  * rejects; nOf: n approvals approve, more rejections than can still leave n approvals reject.
  */
-export function approvalOutcome(rule: ApprovalRule, total: number, approvals: number, rejections: number): 'approved' | 'rejected' | null {
+export function approvalOutcome(
+  rule: ApprovalRule,
+  total: number,
+  approvals: number,
+  rejections: number,
+): 'approved' | 'rejected' | null {
   const needed = rule.kind === 'all' ? total : rule.kind === 'any' ? 1 : Math.min(rule.n, total);
   if (approvals >= needed) return 'approved';
   if (total - rejections < needed) return 'rejected';

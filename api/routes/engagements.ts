@@ -187,7 +187,11 @@ export function engagementRoutes(deps: AppDeps): Router {
   return router;
 }
 
-async function visibleEngagement(deps: AppDeps, caller: { id: string; role: string }, id: string): Promise<EngagementRow> {
+async function visibleEngagement(
+  deps: AppDeps,
+  caller: { id: string; role: string },
+  id: string,
+): Promise<EngagementRow> {
   const row = /^[0-9a-f-]{36}$/i.test(id) ? await selectVisibleEngagement(deps.pool, caller, id) : null;
   if (!row) throw new AppError('not-found', `No engagement ${id} that you can see.`);
   return row;

@@ -92,7 +92,10 @@ export function taskRoutes(deps: AppDeps): Router {
     const caller = callerOf(req);
     const task = await visibleTask(deps, caller, String(req.params.id));
     if (!(await claimTask(pool, task.id, caller.id))) {
-      throw new AppError('task-not-open', `Task ${task.id} is ${task.status}${task.claimed_by ? ` by ${task.claimed_by}` : ''}.`);
+      throw new AppError(
+        'task-not-open',
+        `Task ${task.id} is ${task.status}${task.claimed_by ? ` by ${task.claimed_by}` : ''}.`,
+      );
     }
     res.json(taskView((await selectVisibleTask(pool, viewerOf(caller), task.id))!));
   });
@@ -107,7 +110,10 @@ export function taskRoutes(deps: AppDeps): Router {
     assertMatches(COMPLETE_SCHEMA, req.body, { code: 'request-invalid', what: 'The completion' });
     const body = req.body as CompleteTaskBody;
     if (task.status === 'completed' || task.status === 'cancelled') {
-      throw new AppError('task-not-open', `Task ${task.id} is already ${task.status}${task.completed_by ? ` by ${task.completed_by}` : ''}.`);
+      throw new AppError(
+        'task-not-open',
+        `Task ${task.id} is already ${task.status}${task.completed_by ? ` by ${task.completed_by}` : ''}.`,
+      );
     }
     if (task.status === 'claimed' && task.claimed_by !== caller.id && caller.role !== 'admin') {
       throw new AppError('task-not-open', `Task ${task.id} is claimed by ${task.claimed_by}.`);
@@ -145,7 +151,10 @@ export function taskRoutes(deps: AppDeps): Router {
       throw error;
     }
     if (outcome.completedBy !== caller.id) {
-      throw new AppError('task-not-open', `Task ${task.id} was already completed by ${outcome.completedBy} at ${outcome.completedAt}.`);
+      throw new AppError(
+        'task-not-open',
+        `Task ${task.id} was already completed by ${outcome.completedBy} at ${outcome.completedAt}.`,
+      );
     }
     res.json(outcome);
   });

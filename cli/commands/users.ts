@@ -25,30 +25,39 @@ export function registerUsersCommand(program: Command): void {
     .option('--category <category>', `engineer qualification: ${CATEGORIES.join(', ')}`, oneOf(CATEGORIES, 'category'))
     .option('--group <group...>', 'groups the engineer belongs to')
     .option('--expires <date>', 'key expiry, ISO date')
-    .action(async (options: { id: string; name: string; role: Role; category?: Category; group?: string[]; expires?: string }) => {
-      if (options.role === 'engineer' && !options.category) {
-        throw new InvalidArgumentError('An engineer needs --category.');
-      }
-      const key = generateApiKey();
-      await withDatabase((pool) =>
-        withTransaction(pool, async (client) => {
-          await insertUser(client, {
-            id: options.id,
-            name: options.name,
-            role: options.role,
-            category: options.category ?? null,
-            groups: options.group ?? [],
-          });
-          await insertApiKey(client, {
-            id: key.id,
-            userId: options.id,
-            secretSha256: key.secretSha256,
-            label: 'cli',
-            expiresAt: options.expires ?? null,
-          });
-        }),
-      );
-      console.log(key.key);
-      console.error(`API key for ${options.id} (${options.role}). It is shown once; store it now.`);
-    });
+    .action(
+      async (options: {
+        id: string;
+        name: string;
+        role: Role;
+        category?: Category;
+        group?: string[];
+        expires?: string;
+      }) => {
+        if (options.role === 'engineer' && !options.category) {
+          throw new InvalidArgumentError('An engineer needs --category.');
+        }
+        const key = generateApiKey();
+        await withDatabase((pool) =>
+          withTransaction(pool, async (client) => {
+            await insertUser(client, {
+              id: options.id,
+              name: options.name,
+              role: options.role,
+              category: options.category ?? null,
+              groups: options.group ?? [],
+            });
+            await insertApiKey(client, {
+              id: key.id,
+              userId: options.id,
+              secretSha256: key.secretSha256,
+              label: 'cli',
+              expiresAt: options.expires ?? null,
+            });
+          }),
+        );
+        console.log(key.key);
+        console.error(`API key for ${options.id} (${options.role}). It is shown once; store it now.`);
+      },
+    );
 }

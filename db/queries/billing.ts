@@ -80,10 +80,14 @@ export async function insertBillingEntry(db: Queryable, p: InsertBillingEntryPar
   return rows[0];
 }
 
-export async function selectBillingEntriesOfEngagement(db: Queryable, engagementId: string): Promise<BillingEntryRow[]> {
-  const { rows } = await db.query<BillingEntryRow>('SELECT * FROM billing_entries WHERE engagement_id = $1 ORDER BY id', [
-    engagementId,
-  ]);
+export async function selectBillingEntriesOfEngagement(
+  db: Queryable,
+  engagementId: string,
+): Promise<BillingEntryRow[]> {
+  const { rows } = await db.query<BillingEntryRow>(
+    'SELECT * FROM billing_entries WHERE engagement_id = $1 ORDER BY id',
+    [engagementId],
+  );
   return rows;
 }
 

@@ -27,7 +27,16 @@ export async function insertDefinition(
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (id, version) DO NOTHING
      RETURNING *`,
-    [snapshot.id, snapshot.version, snapshot.title, snapshot.service, p.source, JSON.stringify(snapshot), sha256, p.publishedBy],
+    [
+      snapshot.id,
+      snapshot.version,
+      snapshot.title,
+      snapshot.service,
+      p.source,
+      JSON.stringify(snapshot),
+      sha256,
+      p.publishedBy,
+    ],
   );
   if (inserted.rows[0]) return { outcome: 'published', row: inserted.rows[0] };
   const existing = (await selectDefinition(db, snapshot.id, snapshot.version))!;
@@ -35,7 +44,11 @@ export async function insertDefinition(
 }
 
 /** A published version, or the latest when version is null. */
-export async function selectDefinition(db: Queryable, id: string, version: number | null): Promise<DefinitionRow | null> {
+export async function selectDefinition(
+  db: Queryable,
+  id: string,
+  version: number | null,
+): Promise<DefinitionRow | null> {
   const { rows } = await db.query<DefinitionRow>(
     `SELECT * FROM definitions WHERE id = $1 AND ($2::int IS NULL OR version = $2) ORDER BY version DESC LIMIT 1`,
     [id, version],

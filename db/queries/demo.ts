@@ -30,7 +30,9 @@ export async function upsertDemoReferenceData(db: Queryable, d: DemoDates): Prom
        ('lubny-main', 'lubny-vodokanal', 'Water network', 'on-prem', true, 'EPSG:7829')
      ON CONFLICT (id) DO NOTHING`,
   );
-  await db.query(`DELETE FROM registered_users WHERE customer_id IN ('kp-teplomerezha', 'kp-vodokanal', 'sumy-teplo-cloud', 'lubny-vodokanal')`);
+  await db.query(
+    `DELETE FROM registered_users WHERE customer_id IN ('kp-teplomerezha', 'kp-vodokanal', 'sumy-teplo-cloud', 'lubny-vodokanal')`,
+  );
   await db.query(
     `INSERT INTO registered_users (customer_id, project_id, full_name, email) VALUES
        ('kp-teplomerezha', 'teplomerezha-main', 'Петро Іваненко', 'p.ivanenko@example.org'),
@@ -55,7 +57,10 @@ export async function upsertDemoReferenceData(db: Queryable, d: DemoDates): Prom
      ON CONFLICT (contract_id, seq) DO UPDATE SET accepted_at = excluded.accepted_at`,
     [d.signedLongAgo, d.lastStageAccepted],
   );
-  await db.query(`INSERT INTO rate_cards (id, effective_from) VALUES ('rc-demo', $1::date) ON CONFLICT (id) DO NOTHING`, [d.yearStart]);
+  await db.query(
+    `INSERT INTO rate_cards (id, effective_from) VALUES ('rc-demo', $1::date) ON CONFLICT (id) DO NOTHING`,
+    [d.yearStart],
+  );
   await db.query(
     `INSERT INTO rate_card_lines (rate_card_id, category, kopecks_per_norm_hour) VALUES
        ('rc-demo', 'LEAD', 120000), ('rc-demo', 'ENG_I', 95000), ('rc-demo', 'ENG_II', 80000),

@@ -1,7 +1,8 @@
 import type { JsonValue } from '../../definitions/model.ts';
 import type { Queryable } from '../pool.ts';
 
-export type EngagementRowStatus = 'STARTING' | 'RUNNING' | 'AWAITING_QUOTE' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'DENIED';
+export type EngagementRowStatus =
+  'STARTING' | 'RUNNING' | 'AWAITING_QUOTE' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'DENIED';
 
 export interface EngagementRow {
   id: string;
@@ -88,7 +89,15 @@ export async function updateEngagementState(db: Queryable, p: SyncEngagementPara
      SET read_model_seq = $2, status = $3, current_steps = $4, entitlement = $5, failure = $6, updated_at = now(),
          closed_at = CASE WHEN $7 THEN coalesce(closed_at, now()) ELSE closed_at END
      WHERE id = $1 AND read_model_seq < $2`,
-    [p.id, p.seq, p.status, p.currentSteps, p.entitlement === null ? null : JSON.stringify(p.entitlement), p.failure, p.closed],
+    [
+      p.id,
+      p.seq,
+      p.status,
+      p.currentSteps,
+      p.entitlement === null ? null : JSON.stringify(p.entitlement),
+      p.failure,
+      p.closed,
+    ],
   );
   return (rowCount ?? 0) > 0;
 }

@@ -3,7 +3,9 @@ import type { Queryable } from '../pool.ts';
 
 /** The service's catalog level, or null when the code is not in the catalog. */
 export async function selectServiceLevel(db: Queryable, serviceCode: string): Promise<ServiceLevel | null> {
-  const { rows } = await db.query<{ level: ServiceLevel }>('SELECT level FROM service_catalog WHERE code = $1', [serviceCode]);
+  const { rows } = await db.query<{ level: ServiceLevel }>('SELECT level FROM service_catalog WHERE code = $1', [
+    serviceCode,
+  ]);
   return rows[0]?.level ?? null;
 }
 

@@ -89,7 +89,11 @@ export async function markTaskCompleted(db: Queryable, p: CompleteTaskParams): P
 }
 
 /** Cancels the engagement's open tasks (all of them when taskIds is null). */
-export async function markTasksCancelled(db: Queryable, engagementId: string, taskIds: string[] | null): Promise<number> {
+export async function markTasksCancelled(
+  db: Queryable,
+  engagementId: string,
+  taskIds: string[] | null,
+): Promise<number> {
   const { rowCount } = await db.query(
     `UPDATE tasks SET status = 'cancelled', updated_at = now()
      WHERE engagement_id = $1 AND status IN ('open', 'claimed') AND ($2::text[] IS NULL OR id = ANY($2))`,

@@ -30,10 +30,13 @@ export async function insertApiKey(
   db: Queryable,
   p: { id: string; userId: string; secretSha256: string; label: string | null; expiresAt: string | null },
 ): Promise<void> {
-  await db.query(
-    `INSERT INTO api_keys (id, user_id, secret_sha256, label, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-    [p.id, p.userId, p.secretSha256, p.label, p.expiresAt],
-  );
+  await db.query(`INSERT INTO api_keys (id, user_id, secret_sha256, label, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
+    p.id,
+    p.userId,
+    p.secretSha256,
+    p.label,
+    p.expiresAt,
+  ]);
 }
 
 export interface ApiKeyOwnerRow extends UserRow {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordHistory } from '../helpers/histories.ts';
 import { apiClient, eventually, startTestStack, type TestStack } from '../helpers/stack.ts';
 
 /**
@@ -27,12 +28,19 @@ describe('an engagement of the minimal process, end to end', () => {
     expect(launched.body.entitlement).toMatchObject({ outcome: 'allowed', basis: 'basic' });
     const id = launched.body.id as string;
 
-    const task = await eventually(async () => {
-      const inbox = await engineer('GET', '/v1/tasks');
-      return (inbox.body.items as { id: string; engagementId: string }[]).find((t) => t.engagementId === id);
-    }, 20_000, 'the task in the engineer inbox');
+    const task = await eventually(
+      async () => {
+        const inbox = await engineer('GET', '/v1/tasks');
+        return (inbox.body.items as { id: string; engagementId: string }[]).find((t) => t.engagementId === id);
+      },
+      20_000,
+      'the task in the engineer inbox',
+    );
 
-    const notifications = await stack.pool.query('SELECT recipient, subject FROM notifications WHERE engagement_id = $1', [id]);
+    const notifications = await stack.pool.query(
+      'SELECT recipient, subject FROM notifications WHERE engagement_id = $1',
+      [id],
+    );
     expect(notifications.rows).toEqual([{ recipient: 'pm', subject: 'New question: Backup schedule' }]);
 
     const completed = await engineer('POST', `/v1/tasks/${task.id}/complete`, {
@@ -42,16 +50,23 @@ describe('an engagement of the minimal process, end to end', () => {
     expect(completed.status).toBe(200);
     expect(completed.body.completedBy).toBe('andrii.eng1');
 
-    const finished = await eventually(async () => {
-      const detail = await pm('GET', `/v1/engagements/${id}`);
-      return detail.body.status === 'COMPLETED' ? detail.body : undefined;
-    }, 20_000, 'the engagement to complete');
-    expect(finished.tasks).toMatchObject([{ id: task.id, status: 'completed', completedBy: 'andrii.eng1', hoursSpent: 0.75 }]);
+    const finished = await eventually(
+      async () => {
+        const detail = await pm('GET', `/v1/engagements/${id}`);
+        return detail.body.status === 'COMPLETED' ? detail.body : undefined;
+      },
+      20_000,
+      'the engagement to complete',
+    );
+    expect(finished.tasks).toMatchObject([
+      { id: task.id, status: 'completed', completedBy: 'andrii.eng1', hoursSpent: 0.75 },
+    ]);
     expect(finished.state.steps.map((s: { stepId: string; status: string }) => [s.stepId, s.status])).toEqual([
       ['notify-pm', 'completed'],
       ['answer', 'completed'],
     ]);
     expect(finished.links.temporalUi).toContain(`/workflows/${id}`);
+    await recordHistory(stack, id, 'minimal-completed');
 
     // Basic support is free: the hours are in the ledger, at no charge.
     const ledger = await stack.pool.query(
@@ -82,15 +97,23 @@ describe('an engagement of the minimal process, end to end', () => {
     const second = await engineer('POST', `/v1/tasks/${task.id}/complete`, body);
     expect(second.status).toBe(409);
     expect(second.contentType).toContain('application/problem+json');
-    await eventually(async () => ((await pm('GET', `/v1/engagements/${id}`)).body.status === 'COMPLETED' ? true : undefined));
-    const ledger = await stack.pool.query('SELECT count(*)::int AS n FROM billing_entries WHERE engagement_id = $1', [id]);
+    await eventually(async () =>
+      (await pm('GET', `/v1/engagements/${id}`)).body.status === 'COMPLETED' ? true : undefined,
+    );
+    const ledger = await stack.pool.query('SELECT count(*)::int AS n FROM billing_entries WHERE engagement_id = $1', [
+      id,
+    ]);
     expect(ledger.rows[0].n).toBe(1);
   });
 
   it('when a result does not match the form, then the API answers 422 naming the field', async () => {
     const pm = apiClient(stack, 'olena.pm');
     const engineer = apiClient(stack, 'andrii.eng1');
-    const launched = await pm('POST', '/v1/engagements', { definitionId: 'minimal', customerId: 'kp-teplomerezha', params: { topic: 'x' } });
+    const launched = await pm('POST', '/v1/engagements', {
+      definitionId: 'minimal',
+      customerId: 'kp-teplomerezha',
+      params: { topic: 'x' },
+    });
     const id = launched.body.id as string;
     const task = await eventually(async () => {
       const inbox = await engineer('GET', '/v1/tasks');
@@ -103,7 +126,9 @@ describe('an engagement of the minimal process, end to end', () => {
 
   it('when a request has no key or a wrong key, then it gets the same 401 problem', async () => {
     const noKey = await fetch(`${stack.url}/v1/tasks`);
-    const wrongKey = await fetch(`${stack.url}/v1/tasks`, { headers: { authorization: 'Bearer potik_000000000000_' + 'A'.repeat(32) } });
+    const wrongKey = await fetch(`${stack.url}/v1/tasks`, {
+      headers: { authorization: 'Bearer potik_000000000000_' + 'A'.repeat(32) },
+    });
     expect(noKey.status).toBe(401);
     expect(wrongKey.status).toBe(401);
     expect(await noKey.json()).toEqual(await wrongKey.json());
