@@ -229,7 +229,9 @@ function checkReferences(
         ctx.report(
           path,
           `the expression reads inputs.${missing.join('.')}, which the inputs schema does not define`,
-          `add it under inputs.properties, or fix the name`,
+          (missing.length === 1
+            ? didYouMean(missing[0] ?? '', inputNames(ctx.definition.inputs as JsonValue))
+            : undefined) ?? 'add it under inputs.properties, or fix the name',
           at,
         );
       }

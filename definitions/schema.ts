@@ -52,9 +52,8 @@ const Expression = Type.String({ minLength: 1, maxLength: L.maxExpressionLength 
 /** Any JSON; strings may contain `${…}` expressions. */
 const TemplateValue = Type.Unknown({ description: 'Any value; strings may contain ${…} expressions.' });
 /** An embedded JSON Schema (checked by compiling it with ajv). */
-const EmbeddedSchema = Type.Object(
-  { type: Type.Literal('object') },
-  { additionalProperties: true, maxProperties: L.maxSchemaProperties },
+const EmbeddedSchema = Type.Unsafe<{ type: 'object'; [keyword: string]: unknown }>(
+  Type.Object({ type: Type.Literal('object') }, { additionalProperties: true, maxProperties: L.maxSchemaProperties }),
 );
 
 const Norm = Type.Object(
