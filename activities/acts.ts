@@ -1,0 +1,125 @@
+/**
+ * Acts of services rendered over the ledger: creation from an engagement's unbilled entries and
+ * the status moves. Shared by the API and, later, the `billing.prepareAct` activity, so both bill
+ * alike. Business refusals are BillingConflict (409) or AppError('not-found').
+ */
+import { withTransaction, type Pool } from '../db/pool.ts';
+import {
+  insertAct,
+  insertActLine,
+  linkEntriesToAct,
+  lockEngagementForBilling,
+  selectAct,
+  selectUnbilledEntries,
+  takeNextActNumber,
+  updateActStatus,
+  type ActLineRow,
+  type ActRow,
+} from '../db/queries/acts.ts';
+import {
+  assertActTransition,
+  BillingConflict,
+  buildActLines,
+  formatActNumber,
+  requiredStatusBefore,
+} from '../lib/acts.ts';
+import { parseIsoDate, type IsoDate } from '../lib/calendar.ts';
+import { AppError } from '../lib/errors.ts';
+
+export interface CreateActInput {
+  engagementId: string;
+  /** Europe/Kyiv date printed on the act; its year picks the number series. */
+  actDate: IsoDate;
+  createdBy: string;
+  vendorVatPayer: boolean;
+}
+
+/**
+ * Creates a draft act from the engagement's billable entries that no act bills yet: one line per
+ * category and rate, numbered gap-free within the act date's year. All or nothing.
+ */
+export async function createEngagementAct(
+  pool: Pool,
+  input: CreateActInput,
+): Promise<{ act: ActRow; lines: ActLineRow[] }> {
+  const { year } = parseIsoDate(input.actDate);
+  return withTransaction(pool, async (client) => {
+    const engagement = await lockEngagementForBilling(client, input.engagementId);
+    if (!engagement) throw new AppError('not-found', `No engagement ${input.engagementId}.`);
+    const entries = await selectUnbilledEntries(client, engagement.id);
+    const contracts = [...new Set(entries.map((entry) => entry.contract_id))];
+    if (contracts.length > 1) {
+      throw new BillingConflict(
+        'several-contracts',
+        `The unbilled entries of engagement ${engagement.id} fall under several contracts (${contracts.map(String).join(', ')}); an act bills one contract.`,
+        { contracts },
+      );
+    }
+    const draft = buildActLines(
+      entries.map((entry) => ({
+        id: entry.id,
+        category: entry.category,
+        normHours: entry.norm_hundredths,
+        rateKopecks: entry.rate_kopecks,
+      })),
+      input.vendorVatPayer,
+    );
+    if (draft.lines.length === 0) {
+      throw new BillingConflict(
+        'nothing-to-bill',
+        `Engagement ${engagement.id} has no billable entries that are not on an act yet.`,
+        {
+          engagementId: engagement.id,
+        },
+      );
+    }
+    // Taken last, so the counter row is locked for as short a time as possible.
+    const seq = await takeNextActNumber(client, year);
+    const act = await insertAct(client, {
+      year,
+      seq,
+      number: formatActNumber(year, seq),
+      actDate: input.actDate,
+      customerId: engagement.customer_id,
+      contractId: contracts[0] ?? null,
+      engagementId: engagement.id,
+      vatRatePercent: draft.vatRatePercent,
+      amountExclVat: draft.amountExclVat,
+      vat: draft.vat,
+      amountInclVat: draft.amountInclVat,
+      createdBy: input.createdBy,
+    });
+    const lines: ActLineRow[] = [];
+    for (const line of draft.lines) {
+      const row = await insertActLine(client, {
+        actId: act.id,
+        lineNo: line.lineNo,
+        category: line.category,
+        normHundredths: line.normHours,
+        rateKopecks: line.rateKopecks,
+        amountExclVat: line.amountExclVat,
+        vatRatePercent: line.vatRatePercent,
+        vat: line.vat,
+        amountInclVat: line.amountInclVat,
+      });
+      await linkEntriesToAct(client, act.id, row.id, line.entryIds);
+      lines.push(row);
+    }
+    await linkEntriesToAct(client, act.id, null, draft.nettedEntryIds);
+    return { act, lines };
+  });
+}
+
+/** draft → issued, issued → signed; anything else is a BillingConflict naming the act's status. */
+export async function moveAct(pool: Pool, p: { actId: number; to: 'issued' | 'signed'; by: string }): Promise<ActRow> {
+  const moved = await updateActStatus(pool, { actId: p.actId, from: requiredStatusBefore(p.to), to: p.to, by: p.by });
+  if (moved) return moved;
+  const act = await selectAct(pool, p.actId);
+  if (!act) throw new AppError('not-found', `No act ${p.actId}.`);
+  assertActTransition(act.number, act.status, p.to);
+  // The act moved between the update and the read (a concurrent request): report it as it is now.
+  throw new BillingConflict('act-status', `Act ${act.number} is already ${act.status}.`, {
+    actNumber: act.number,
+    status: act.status,
+  });
+}

@@ -1,0 +1,223 @@
+/**
+ * Billing records for finance: ledger entries joined with everything the finance export names
+ * (customer, contract, engagement, service, act). Pages by keyset on the entry id; the CSV export
+ * reads through a server-side cursor so memory stays flat however many rows match.
+ */
+import type { Category } from '../../definitions/model.ts';
+import type { Pool, Queryable } from '../pool.ts';
+
+/** Filters shared by pages, the export and the summary. Dates are Europe/Kyiv calendar dates, both inclusive. */
+export interface BillingRecordFilters {
+  from?: string;
+  to?: string;
+  customerId?: string;
+  contractId?: string;
+  engagementId?: string;
+  serviceCode?: string;
+  category?: Category;
+  billable?: boolean;
+}
+
+/** One ledger entry as finance sees it. Money in kopecks, hours in hundredths. */
+export interface BillingRecordRow {
+  id: number;
+  recorded_at: Date;
+  /** Europe/Kyiv date of recording, YYYY-MM-DD. */
+  recorded_on: string;
+  /** Europe/Kyiv month of recording, YYYY-MM. */
+  period: string;
+  customer_id: string;
+  customer_name: string;
+  customer_edrpou: string | null;
+  customer_vat_payer: boolean;
+  contract_id: string | null;
+  contract_number: string | null;
+  contract_signed_at: string | null;
+  contract_kind: string | null;
+  prozorro_id: string | null;
+  cpv_code: string | null;
+  engagement_id: string;
+  service_code: string;
+  service_name: string | null;
+  project_id: string | null;
+  step_id: string;
+  iteration: string;
+  act_id: number | null;
+  act_number: string | null;
+  act_date: string | null;
+  act_status: string | null;
+  category: Category;
+  norm_hundredths: number;
+  actual_hundredths: number | null;
+  rate_kopecks: number;
+  amount_kopecks: number;
+  /** The act line's rate once on an act; before that, read off the entry (null when the amount is zero). */
+  vat_rate_percent: number | null;
+  vat_kopecks: number;
+  billable: boolean;
+  basis: string | null;
+  performed_by: string | null;
+  performer_name: string | null;
+  reverses_id: number | null;
+  reason: string | null;
+}
+
+// Entries carry no VAT rate of their own: the recording activity applied 20 % or nothing, so a
+// non-zero VAT means 20 %. Amounts under 3 kopecks have zero VAT at any rate and read as 0 %.
+const SELECT_RECORDS = `
+  SELECT b.id, b.recorded_at,
+         to_char(b.recorded_at AT TIME ZONE 'Europe/Kyiv', 'YYYY-MM-DD') AS recorded_on,
+         to_char(b.recorded_at AT TIME ZONE 'Europe/Kyiv', 'YYYY-MM') AS period,
+         b.customer_id, cu.name AS customer_name, cu.edrpou AS customer_edrpou, cu.vat_payer AS customer_vat_payer,
+         b.contract_id, co.number AS contract_number, co.signed_at AS contract_signed_at, co.kind AS contract_kind,
+         co.prozorro_id, co.cpv_code,
+         b.engagement_id, b.service_code, sc.name AS service_name, e.project_id, b.step_id, b.iteration,
+         a.id AS act_id, a.number AS act_number, a.act_date, a.status AS act_status,
+         b.category, (b.norm_hours * 100)::int8 AS norm_hundredths, (b.actual_hours * 100)::int8 AS actual_hundredths,
+         b.rate_kopecks, b.amount_kopecks, b.vat_kopecks,
+         CASE WHEN l.id IS NOT NULL THEN l.vat_rate_percent
+              WHEN b.amount_kopecks = 0 THEN NULL
+              WHEN b.vat_kopecks = 0 THEN 0
+              ELSE round(b.vat_kopecks * 100.0 / b.amount_kopecks)::int END AS vat_rate_percent,
+         b.billable, b.basis, b.performed_by, u.name AS performer_name, b.reverses_id, b.reason
+  FROM billing_entries b
+  JOIN customers cu ON cu.id = b.customer_id
+  JOIN engagements e ON e.id = b.engagement_id
+  LEFT JOIN contracts co ON co.id = b.contract_id
+  LEFT JOIN service_catalog sc ON sc.code = b.service_code
+  LEFT JOIN users u ON u.id = b.performed_by
+  LEFT JOIN act_entries ae ON ae.entry_id = b.id
+  LEFT JOIN acts a ON a.id = ae.act_id
+  LEFT JOIN act_lines l ON l.id = ae.act_line_id`;
+
+/** WHERE conditions over `billing_entries b` and their parameters, numbered from `$1`. */
+function whereOf(filters: BillingRecordFilters, params: unknown[]): string[] {
+  const conditions: string[] = [];
+  const param = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  // Kyiv dates become instants in SQL, so the condition stays a range on the recorded_at index.
+  if (filters.from !== undefined)
+    conditions.push(`b.recorded_at >= (${param(filters.from)}::date)::timestamp AT TIME ZONE 'Europe/Kyiv'`);
+  if (filters.to !== undefined)
+    conditions.push(`b.recorded_at < (${param(filters.to)}::date + 1)::timestamp AT TIME ZONE 'Europe/Kyiv'`);
+  if (filters.customerId !== undefined) conditions.push(`b.customer_id = ${param(filters.customerId)}`);
+  if (filters.contractId !== undefined) conditions.push(`b.contract_id = ${param(filters.contractId)}`);
+  if (filters.engagementId !== undefined) conditions.push(`b.engagement_id = ${param(filters.engagementId)}::uuid`);
+  if (filters.serviceCode !== undefined) conditions.push(`b.service_code = ${param(filters.serviceCode)}`);
+  if (filters.category !== undefined) conditions.push(`b.category = ${param(filters.category)}`);
+  if (filters.billable !== undefined) conditions.push(`b.billable = ${param(filters.billable)}`);
+  return conditions;
+}
+
+function recordsQuery(
+  filters: BillingRecordFilters,
+  afterId: number | null,
+  limit: number | null,
+): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const conditions = whereOf(filters, values);
+  if (afterId !== null) {
+    values.push(afterId);
+    conditions.push(`b.id > $${values.length}`);
+  }
+  let text = `${SELECT_RECORDS}${conditions.length ? `\n  WHERE ${conditions.join(' AND ')}` : ''}\n  ORDER BY b.id`;
+  if (limit !== null) {
+    values.push(limit);
+    text += ` LIMIT $${values.length}`;
+  }
+  return { text, values };
+}
+
+export async function selectBillingRecord(db: Queryable, id: number): Promise<BillingRecordRow | null> {
+  const { rows } = await db.query<BillingRecordRow>(`${SELECT_RECORDS}\n  WHERE b.id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
+/** One page in ledger order; `nextAfterId` is set when more rows may follow. */
+export async function selectBillingRecordsPage(
+  db: Queryable,
+  filters: BillingRecordFilters,
+  page: { afterId: number | null; limit: number },
+): Promise<{ rows: BillingRecordRow[]; nextAfterId: number | null }> {
+  const query = recordsQuery(filters, page.afterId, page.limit + 1);
+  const { rows } = await db.query<BillingRecordRow>(query.text, query.values);
+  const more = rows.length > page.limit;
+  if (more) rows.pop();
+  return { rows, nextAfterId: more ? (rows.at(-1)?.id ?? null) : null };
+}
+
+/**
+ * Every matching record in ledger order, fetched `batchSize` at a time from a server-side cursor
+ * on a client of its own, inside one read-only transaction (one consistent snapshot). Stopping
+ * early (`return()`, a closed HTTP response) closes the cursor and releases the client.
+ */
+export async function* streamBillingRecords(
+  pool: Pool,
+  filters: BillingRecordFilters,
+  batchSize = 2000,
+): AsyncGenerator<BillingRecordRow, void, undefined> {
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batchSize must be ≥ 1, got ${batchSize}`);
+  const query = recordsQuery(filters, null, null);
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  let open = false;
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    open = true;
+    await client.query(`DECLARE billing_records NO SCROLL CURSOR FOR ${query.text}`, query.values);
+    for (;;) {
+      const { rows } = await client.query<BillingRecordRow>(`FETCH FORWARD ${batchSize} FROM billing_records`);
+      for (const row of rows) yield row;
+      if (rows.length < batchSize) break;
+    }
+    await client.query('COMMIT');
+    open = false;
+  } catch (error) {
+    broken = error as Error;
+    throw error;
+  } finally {
+    if (open) {
+      // Early stop or failure: ROLLBACK closes the cursor; a client that cannot roll back is discarded.
+      await client.query('ROLLBACK').catch((error: Error) => {
+        broken ??= error;
+      });
+    }
+    client.release(broken);
+  }
+}
+
+export interface BillingSummaryRow {
+  customer_id: string;
+  customer_name: string;
+  period: string;
+  service_code: string;
+  category: Category;
+  entries: number;
+  norm_hundredths: number;
+  actual_hundredths: number;
+  amount_kopecks: number;
+  vat_kopecks: number;
+}
+
+/** Sums per customer, Kyiv month, service and category; billable and free work alike unless filtered. */
+export async function selectBillingSummary(db: Queryable, filters: BillingRecordFilters): Promise<BillingSummaryRow[]> {
+  const values: unknown[] = [];
+  const conditions = whereOf(filters, values);
+  const { rows } = await db.query<BillingSummaryRow>(
+    `SELECT b.customer_id, cu.name AS customer_name,
+            to_char(b.recorded_at AT TIME ZONE 'Europe/Kyiv', 'YYYY-MM') AS period,
+            b.service_code, b.category, count(*)::int8 AS entries,
+            (sum(b.norm_hours) * 100)::int8 AS norm_hundredths,
+            (coalesce(sum(b.actual_hours), 0) * 100)::int8 AS actual_hundredths,
+            sum(b.amount_kopecks)::int8 AS amount_kopecks, sum(b.vat_kopecks)::int8 AS vat_kopecks
+     FROM billing_entries b JOIN customers cu ON cu.id = b.customer_id
+     ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+     GROUP BY b.customer_id, cu.name, period, b.service_code, b.category
+     ORDER BY b.customer_id, period, b.service_code, array_position(ARRAY['LEAD', 'ENG_I', 'ENG_II', 'ENG', 'TECH'], b.category)`,
+    values,
+  );
+  return rows;
+}

@@ -1,0 +1,117 @@
+/**
+ * Acts of services rendered (DOMAIN.md "Money"), the pure part: how ledger entries become act
+ * lines, how an act is numbered, and the only way its status may move. The database part is in
+ * db/queries/acts.ts and activities/acts.ts.
+ */
+import { CATEGORIES, type Category } from '../definitions/model.ts';
+import {
+  priceNormLine,
+  sumLines,
+  sumNormHours,
+  VAT_RATE_PERCENT,
+  type Kopecks,
+  type MoneyTotals,
+  type NormHundredths,
+} from './money.ts';
+
+export type ActStatus = 'draft' | 'issued' | 'signed';
+
+/** Why an act cannot be created or moved, or an entry reversed; the API answers 409 with `kind` as the problem type. */
+export type BillingConflictKind = 'act-status' | 'nothing-to-bill' | 'several-contracts' | 'reversal-of-reversal';
+
+/** A request that contradicts the state of the ledger or of an act (HTTP 409). */
+export class BillingConflict extends Error {
+  override readonly name = 'BillingConflict';
+  constructor(
+    readonly kind: BillingConflictKind,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** The status an act must have before it may move to `to`: no skipping, no going back. */
+const PREVIOUS: Record<Exclude<ActStatus, 'draft'>, ActStatus> = { issued: 'draft', signed: 'issued' };
+
+export function requiredStatusBefore(to: Exclude<ActStatus, 'draft'>): ActStatus {
+  return PREVIOUS[to];
+}
+
+/** Throws BillingConflict unless `from → to` is draft → issued or issued → signed. */
+export function assertActTransition(number: string, from: ActStatus, to: Exclude<ActStatus, 'draft'>): void {
+  if (PREVIOUS[to] !== from) {
+    throw new BillingConflict('act-status', `Act ${number} is ${from}; only a ${PREVIOUS[to]} act can be ${to}.`, {
+      actNumber: number,
+      status: from,
+      requested: to,
+    });
+  }
+}
+
+/** As printed on the act: 2026-0007. Numbers restart at 1 every calendar year. */
+export function formatActNumber(year: number, seq: number): string {
+  return `${year}-${String(seq).padStart(4, '0')}`;
+}
+
+/** A ledger entry not yet on an act, as act building needs it. */
+export interface UnbilledEntry {
+  id: number;
+  category: Category;
+  normHours: NormHundredths;
+  rateKopecks: Kopecks;
+}
+
+export interface ActLineDraft extends MoneyTotals {
+  lineNo: number;
+  category: Category;
+  normHours: NormHundredths;
+  rateKopecks: Kopecks;
+  vatRatePercent: number;
+  entryIds: number[];
+}
+
+export interface ActDraft extends MoneyTotals {
+  vatRatePercent: number;
+  lines: ActLineDraft[];
+  /** Entries that net to nothing with others of their line (an entry and its reversal): billed, on no line. */
+  nettedEntryIds: number[];
+}
+
+/**
+ * Groups entries into one line per category and rate (a rate card may change during long work),
+ * in category order LEAD → TECH. Norm-hours are summed exactly, then the line is priced once:
+ * amount = norm-hours × rate rounded to the kopeck, then the line's VAT. Totals are sums of lines.
+ */
+export function buildActLines(entries: readonly UnbilledEntry[], vendorVatPayer: boolean): ActDraft {
+  const groups = new Map<string, { category: Category; rateKopecks: Kopecks; entries: UnbilledEntry[] }>();
+  for (const entry of entries) {
+    const key = `${entry.category}:${entry.rateKopecks}`;
+    const group = groups.get(key) ?? { category: entry.category, rateKopecks: entry.rateKopecks, entries: [] };
+    group.entries.push(entry);
+    groups.set(key, group);
+  }
+  const ordered = [...groups.values()].sort(
+    (a, b) => CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) || a.rateKopecks - b.rateKopecks,
+  );
+  const lines: ActLineDraft[] = [];
+  const nettedEntryIds: number[] = [];
+  for (const group of ordered) {
+    const normHours = sumNormHours(group.entries.map((entry) => entry.normHours));
+    const entryIds = group.entries.map((entry) => entry.id);
+    if (normHours === 0) {
+      nettedEntryIds.push(...entryIds);
+      continue;
+    }
+    const priced = priceNormLine(normHours, group.rateKopecks, vendorVatPayer);
+    lines.push({
+      lineNo: lines.length + 1,
+      category: group.category,
+      normHours,
+      rateKopecks: group.rateKopecks,
+      ...priced,
+      entryIds,
+    });
+  }
+  return { vatRatePercent: vendorVatPayer ? VAT_RATE_PERCENT : 0, ...sumLines(lines), lines, nettedEntryIds };
+}
