@@ -8,6 +8,8 @@ import type { Pool } from '../db/pool.ts';
 import type { Logger } from '../lib/logger.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler, notFoundHandler } from './problem.ts';
+import { billingRoutes } from './routes/billing.ts';
+import { customerRoutes } from './routes/customers.ts';
 import { engagementRoutes } from './routes/engagements.ts';
 import { healthRoutes } from './routes/health.ts';
 import { taskRoutes } from './routes/tasks.ts';
@@ -54,6 +56,8 @@ export function createApp(deps: AppDeps): Express {
   v1.use(authenticate(deps.pool));
   v1.use('/engagements', engagementRoutes(deps));
   v1.use('/tasks', taskRoutes(deps));
+  v1.use('/billing', billingRoutes(deps));
+  v1.use('/customers', customerRoutes(deps));
   app.use('/v1', v1);
 
   app.use(notFoundHandler);
