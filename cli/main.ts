@@ -3,6 +3,7 @@
  * cli/commands/<name>.ts and registers itself on the program.
  */
 import { Command } from 'commander';
+import { registerBillingCommands } from './commands/billing.ts';
 import { registerUsersCommand } from './commands/users.ts';
 
 const program = new Command()
@@ -11,6 +12,7 @@ const program = new Command()
   .showHelpAfterError();
 
 registerUsersCommand(program);
+registerBillingCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));
