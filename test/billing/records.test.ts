@@ -98,9 +98,12 @@ describe('billing records', () => {
     await stack?.close();
   });
 
-  async function allPages(query: string, limit: number): Promise<{ pages: number; items: Record<string, any>[] }> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  type Json = Record<string, any>;
+
+  async function allPages(query: string, limit: number): Promise<{ pages: number; items: Json[] }> {
     const finance = apiClient(stack, 'maria.finance');
-    const items: Record<string, any>[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const items: Json[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
