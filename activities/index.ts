@@ -3,6 +3,7 @@
  * inbox, ledger, read model) are called by the interpreter; business activities are named by
  * definitions (see names.ts).
  */
+import { createAuditActivities } from './audit/activities.ts';
 import { createBillingActivities } from './billing.ts';
 import type { ActivityDeps } from './context.ts';
 import { createEngagementActivities } from './engagements.ts';
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createBillingActivities(deps),
     ...createEngagementActivities(deps),
     ...createNotifyActivities(deps),
+    ...createAuditActivities(deps),
   };
 }
 

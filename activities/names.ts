@@ -36,6 +36,10 @@ export const BUSINESS_ACTIVITIES = [
     name: 'audit.restore',
     summary: 'Restore a backup or point-in-time copy to staging, diff it with the damaged database, merge lost objects',
   },
+  {
+    name: 'audit.diff',
+    summary: 'Compare a restored copy with the damaged database: objects missing, added or changed per table',
+  },
   { name: 'audit.buildReport', summary: 'Write the audit report by rule and severity and the recovery report' },
   {
     name: 'gis.fitTransformation',
