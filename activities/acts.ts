@@ -120,6 +120,6 @@ export async function moveAct(pool: Pool, p: { actId: number; to: 'issued' | 'si
   // The act moved between the update and the read (a concurrent request): report it as it is now.
   throw new BillingConflict('act-status', `Act ${act.number} is already ${act.status}.`, {
     actNumber: act.number,
-    status: act.status,
+    actStatus: act.status,
   });
 }

@@ -43,7 +43,7 @@ export function assertActTransition(number: string, from: ActStatus, to: Exclude
   if (PREVIOUS[to] !== from) {
     throw new BillingConflict('act-status', `Act ${number} is ${from}; only a ${PREVIOUS[to]} act can be ${to}.`, {
       actNumber: number,
-      status: from,
+      actStatus: from,
       requested: to,
     });
   }
