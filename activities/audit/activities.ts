@@ -232,7 +232,10 @@ export function createAuditActivities(deps: ActivityDeps) {
       engagement,
     }: BusinessActivityInput<SchemaRef & { reason?: string }>): Promise<BackupOutput> {
       const stored = await storedJson<Omit<BackupOutput, 'manifest'>>(pool, engagement, 'backup-manifest.json');
-      if (stored) return { ...stored.value, manifest: artifactRef(stored.row) };
+      if (stored) {
+        const { schema, source, sha256, rows } = stored.value;
+        return { schema, source, sha256, rows, manifest: artifactRef(stored.row) };
+      }
       const source = resolveSchema(input, engagement);
       await requireSchema(pool, source);
       const schema = stepSchema('backup', engagement);
@@ -253,7 +256,10 @@ export function createAuditActivities(deps: ActivityDeps) {
     /** Restores a backup schema into a staging schema and verifies it against the backup's checksum. */
     async 'audit.restore'({ input, engagement }: BusinessActivityInput<RestoreInput>): Promise<RestoreOutput> {
       const stored = await storedJson<Omit<RestoreOutput, 'manifest'>>(pool, engagement, 'restore-manifest.json');
-      if (stored) return { ...stored.value, manifest: artifactRef(stored.row) };
+      if (stored) {
+        const { schema, sha256, verified } = stored.value;
+        return { schema, sha256, verified, manifest: artifactRef(stored.row) };
+      }
       const backup = checkedSchema(typeof input.backup === 'string' ? input.backup : input.backup.schema);
       await requireSchema(pool, backup);
       const schema = checkedSchema(input.target ?? stepSchema('staging', engagement));

@@ -1,0 +1,237 @@
+/**
+ * The X-AUDIT activities against a real PostgreSQL database of this file's own: the faulty Kharkiv
+ * district is loaded into a project schema, audited through the Temporal activity environment, backed
+ * up, restored to staging and diffed.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { ApplicationFailure } from '@temporalio/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuditActivities } from '../../activities/audit/activities.ts';
+import type { AuditReport } from '../../activities/audit/model.ts';
+import type { BusinessActivityInput, EngagementRef } from '../../activities/context.ts';
+import type { Pool } from '../../db/pool.ts';
+import { loadProjectData, projectSchemaName, type ProjectData } from '../../db/project-schema.ts';
+import { selectArtifactContent, selectArtifactsOfEngagement } from '../../db/queries/artifacts.ts';
+import { insertEngagement } from '../../db/queries/engagements.ts';
+import { createLogger } from '../../lib/logger.ts';
+import { seedDemoData } from '../../scripts/demo-data.ts';
+import { PLANTED_FAULTS } from '../fixtures/networks/planted.ts';
+import { createTestDatabase } from '../helpers/database.ts';
+
+interface Fixture {
+  tolerance: number;
+  previousCounts: Record<string, number>;
+  data: ProjectData;
+}
+
+const fixture = (name: string): Fixture =>
+  JSON.parse(readFileSync(new URL(`../fixtures/networks/${name}.json`, import.meta.url), 'utf8')) as Fixture;
+
+let pool: Pool;
+let activities: ReturnType<typeof createAuditActivities>;
+let engagementId: string;
+const faulty = fixture('faulty');
+const clean = fixture('clean');
+
+beforeAll(async () => {
+  ({ pool } = await createTestDatabase());
+  await seedDemoData(pool);
+  engagementId = randomUUID();
+  await insertEngagement(pool, {
+    id: engagementId,
+    definitionId: 'db-audit',
+    definitionVersion: 1,
+    serviceCode: 'X-AUDIT',
+    customerId: 'kp-vodokanal',
+    projectId: 'vodokanal-main',
+    params: { projectId: 'vodokanal-main', database: 'vodokanal' },
+    launchedBy: 'olena.pm',
+    idempotencyKey: null,
+    requestSha256: null,
+  });
+  await loadProjectData(pool, projectSchemaName('vodokanal-main'), faulty.data);
+  await loadProjectData(pool, 'project_vodokanal_clean', clean.data);
+  activities = createAuditActivities({ pool, logger: createLogger('silent', 'test'), vendorVatPayer: true });
+});
+
+afterAll(async () => {
+  await pool?.end();
+});
+
+function engagementRef(stepId: string, iteration = '1'): EngagementRef {
+  return {
+    id: engagementId,
+    customerId: 'kp-vodokanal',
+    projectId: 'vodokanal-main',
+    stepId,
+    iteration,
+    idempotencyKey: `${engagementId}:${stepId}:${iteration}`,
+  };
+}
+
+/** Runs an activity in the mock environment, keeping its input and output types. */
+function run<I, O>(
+  env: MockActivityEnvironment,
+  activity: (arg: BusinessActivityInput<I>) => Promise<O>,
+  arg: BusinessActivityInput<I>,
+): Promise<O> {
+  return env.run(activity, arg) as Promise<O>;
+}
+
+function environment(heartbeats: unknown[] = [], heartbeatDetails?: unknown): MockActivityEnvironment {
+  const env = new MockActivityEnvironment(heartbeatDetails === undefined ? {} : { heartbeatDetails });
+  env.on('heartbeat', (details: unknown) => heartbeats.push(details));
+  return env;
+}
+
+describe('audit.run', () => {
+  it('when the faulty district is audited, then every planted fault is found and the report is stored', async () => {
+    const heartbeats: unknown[] = [];
+    const output = await run(environment(heartbeats), activities['audit.run'], {
+      input: { projectId: 'vodokanal-main', tolerance: faulty.tolerance, previousCounts: faulty.previousCounts },
+      engagement: engagementRef('audit'),
+    });
+    expect(output).toMatchObject({
+      schema: 'project_vodokanal_main',
+      total: 19,
+      critical: 4,
+      major: 11,
+      minor: 3,
+      info: 1,
+    });
+    expect(heartbeats.length).toBeGreaterThan(19);
+
+    const content = await selectArtifactContent(pool, output.report.id);
+    expect(createHash('sha256').update(content!).digest('hex')).toBe(output.report.sha256);
+    expect(content!.length).toBe(output.report.size);
+    const { report } = JSON.parse(content!.toString('utf8')) as { report: AuditReport };
+    expect(report.findings.map((f) => `${f.rule} ${f.object.layer}/${f.object.id ?? '-'}`).sort()).toEqual(
+      [...PLANTED_FAULTS].sort(),
+    );
+  });
+
+  it('when the same step runs twice, then one artifact is stored and both runs return it', async () => {
+    const input = { projectId: 'vodokanal-main', previousCounts: faulty.previousCounts };
+    const first = await run(environment(), activities['audit.run'], { input, engagement: engagementRef('re-audit') });
+    const second = await run(environment(), activities['audit.run'], { input, engagement: engagementRef('re-audit') });
+    expect(second).toEqual(first);
+    const stored = (await selectArtifactsOfEngagement(pool, engagementId)).filter((a) => a.stepId === 're-audit');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ kind: 'audit-report', name: 'audit-report.json', mediaType: 'application/json' });
+  });
+
+  it('when the clean district is audited, then nothing is found', async () => {
+    const output = await run(environment(), activities['audit.run'], {
+      input: { database: 'project_vodokanal_clean', previousCounts: clean.previousCounts },
+      engagement: engagementRef('audit-clean'),
+    });
+    expect(output.total).toBe(0);
+    expect(output.counts).toEqual(clean.previousCounts);
+  });
+
+  it('when the project has no schema, then the run fails without retry', async () => {
+    const attempt = run(environment(), activities['audit.run'], {
+      input: { projectId: 'lubny-main' },
+      engagement: engagementRef('audit-missing'),
+    });
+    await expect(attempt).rejects.toBeInstanceOf(ApplicationFailure);
+    await expect(attempt).rejects.toMatchObject({ type: 'project-schema-missing', nonRetryable: true });
+  });
+});
+
+describe('audit.backup, audit.restore, audit.diff', () => {
+  it('when the clean project is backed up and restored, then the staging copy has the same checksum and audits clean', async () => {
+    const backup = await run(environment(), activities['audit.backup'], {
+      input: { schema: 'project_vodokanal_clean', reason: 'evidence' },
+      engagement: engagementRef('copy'),
+    });
+    expect(backup.schema).toMatch(/^backup_[0-9a-f]{16}$/);
+    expect(backup.rows).toMatchObject({ sections: clean.data.sections.length, features: clean.data.features.length });
+    const again = await run(environment(), activities['audit.backup'], {
+      input: { schema: 'project_vodokanal_clean' },
+      engagement: engagementRef('copy'),
+    });
+    expect(again).toEqual(backup);
+
+    const restored = await run(environment(), activities['audit.restore'], {
+      input: { backup },
+      engagement: engagementRef('restore'),
+    });
+    expect(restored).toMatchObject({ sha256: backup.sha256, verified: true });
+    expect(restored.schema).toMatch(/^staging_/);
+
+    const audit = await run(environment(), activities['audit.run'], {
+      input: { database: restored, previousCounts: clean.previousCounts },
+      engagement: engagementRef('audit-staging'),
+    });
+    expect(audit.total).toBe(0);
+  });
+
+  it('when a backup attempt dies after three tables, then the retry copies only the rest and the checksum matches', async () => {
+    const full = await run(environment(), activities['audit.backup'], {
+      input: { schema: 'project_vodokanal_clean' },
+      engagement: engagementRef('copy-full'),
+    });
+    // The first attempt loses its connection when it starts the fourth table's transaction.
+    let transactions = 0;
+    const failing = new Proxy(pool, {
+      get(target, property) {
+        if (property === 'connect') {
+          return async () => {
+            if (++transactions > 3) throw Object.assign(new Error('connection reset'), { code: 'ECONNRESET' });
+            return target.connect();
+          };
+        }
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const dying = createAuditActivities({
+      pool: failing,
+      logger: createLogger('silent', 'test'),
+      vendorVatPayer: true,
+    });
+    const firstHeartbeats: unknown[] = [];
+    await expect(
+      run(environment(firstHeartbeats), dying['audit.backup'], {
+        input: { schema: 'project_vodokanal_clean' },
+        engagement: engagementRef('copy-retried'),
+      }),
+    ).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(firstHeartbeats.at(-1)).toEqual({ phase: 'copy', copied: ['crs', 'layers', 'dictionaries'] });
+
+    const retryHeartbeats: unknown[] = [];
+    const retried = await run(environment(retryHeartbeats, firstHeartbeats.at(-1)), activities['audit.backup'], {
+      input: { schema: 'project_vodokanal_clean' },
+      engagement: engagementRef('copy-retried'),
+    });
+    const copies = retryHeartbeats.filter((h) => (h as { phase?: string }).phase === 'copy');
+    expect(copies).toHaveLength(4);
+    expect(copies[0]).toEqual({ phase: 'copy', copied: ['crs', 'layers', 'dictionaries', 'features'] });
+    expect(retried.sha256).toBe(full.sha256);
+    expect(retried.schema).not.toBe(full.schema);
+  });
+
+  it('when the damaged project is diffed with the restored copy, then lost, added and changed objects are listed', async () => {
+    const backup = await run(environment(), activities['audit.backup'], {
+      input: { schema: 'project_vodokanal_clean' },
+      engagement: engagementRef('copy-diff'),
+    });
+    const diff = await run(environment(), activities['audit.diff'], {
+      input: { reference: backup, damaged: { projectId: 'vodokanal-main' } },
+      engagement: engagementRef('diff'),
+    });
+    // faulty.json deleted one passport, added 8 pipes and 8 nodes (each with a passport) and one orphan passport,
+    // and edited four sections, two nodes and three features.
+    expect(diff.counts.passports).toEqual({ missing: 1, added: 17, changed: 0 });
+    expect(diff.counts.sections).toEqual({ missing: 0, added: 8, changed: 4 });
+    expect(diff.counts.features).toEqual({ missing: 0, added: 16, changed: 3 });
+    expect(diff.counts.nodes).toEqual({ missing: 0, added: 8, changed: 2 });
+    const content = JSON.parse((await selectArtifactContent(pool, diff.report.id))!.toString('utf8')) as {
+      differences: { table: string; key: string; change: string }[];
+    };
+    expect(content.differences).toContainEqual({ table: 'passports', key: 'P-N-047', change: 'missing' });
+  });
+});
