@@ -8,6 +8,8 @@ import { formatPath, type ParsedYaml, type PathSegment } from './yaml-document.t
 export interface CheckContext {
   definition: ProcessDefinition;
   layout: DefinitionLayout;
+  /** Activity names an `activity` step may use. */
+  activities: ReadonlySet<string>;
   /**
    * Reports a problem at `path`. `at.key` points at the key instead of the value; `at.offset` at a
    * character inside a single-line string value (an expression inside it).
@@ -21,10 +23,12 @@ export function createCheckContext(
   parsed: ParsedYaml,
   file: string,
   issues: DefinitionIssue[],
+  activities: ReadonlySet<string>,
 ): CheckContext {
   return {
     definition,
     layout,
+    activities,
     report(path, message, hint, at) {
       let position = parsed.locate(path, { key: at?.key ?? false });
       if (at?.offset !== undefined) {

@@ -5,7 +5,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
-import { BUSINESS_ACTIVITY_NAMES } from '../activities/names.ts';
 import { compileExpression, ExpressionError, expressionReferences, isValidLocalName } from '../workflows/expression.ts';
 import type { CheckContext } from './check-context.ts';
 import type { StepSite } from './definition-walk.ts';
@@ -49,11 +48,11 @@ function checkStep(ctx: CheckContext, site: StepSite, stepIds: ReadonlySet<strin
     checkExpressionText(ctx, fieldPath, text, template, site.sequence.locals, stepIds);
   switch (step.kind) {
     case 'activity': {
-      if (!BUSINESS_ACTIVITY_NAMES.has(step.activity)) {
+      if (!ctx.activities.has(step.activity)) {
         ctx.report(
           [...path, 'activity'],
           `there is no activity '${step.activity}'`,
-          didYouMean(step.activity, BUSINESS_ACTIVITY_NAMES) ?? 'see activities/names.ts for the list',
+          didYouMean(step.activity, ctx.activities) ?? 'see activities/names.ts for the list',
         );
       }
       for (const field of ['timeout', 'heartbeat'] as const) {

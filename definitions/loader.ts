@@ -4,6 +4,7 @@
  * `DefinitionError` that lists every issue found, ordered by position.
  */
 import { readFileSync } from 'node:fs';
+import { BUSINESS_ACTIVITY_NAMES } from '../activities/names.ts';
 import { createCheckContext } from './check-context.ts';
 import { canonicalJson, compileDefinition, withHash } from './compile.ts';
 import { checkContent } from './content-checks.ts';
@@ -18,8 +19,13 @@ import { parseYaml } from './yaml-document.ts';
 
 export { DefinitionError } from './definition-error.ts';
 
+export interface LoadOptions {
+  /** Activity names steps may use; the worker's business activities unless given. */
+  activities?: ReadonlySet<string>;
+}
+
 /** Loads a definition from YAML text; `file` names it in error positions. */
-export function loadDefinition(source: string, file: string): CompiledDefinition {
+export function loadDefinition(source: string, file: string, options: LoadOptions = {}): CompiledDefinition {
   const early = preflight(source, file);
   if (early.length > 0) throw new DefinitionError(early);
   const { parsed, issues: yamlIssues } = parseYaml(source, file);
@@ -29,7 +35,14 @@ export function loadDefinition(source: string, file: string): CompiledDefinition
   const definition = parsed.value as unknown as ProcessDefinition;
   const layout = layoutOf(definition);
   const issues: DefinitionIssue[] = [];
-  const ctx = createCheckContext(definition, layout, parsed, file, issues);
+  const ctx = createCheckContext(
+    definition,
+    layout,
+    parsed,
+    file,
+    issues,
+    options.activities ?? BUSINESS_ACTIVITY_NAMES,
+  );
   checkFlow(ctx);
   checkContent(ctx);
   if (issues.length > 0) throw new DefinitionError(issues);

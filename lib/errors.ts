@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'task-not-open'
   /** The caller is not the task's assignee nor in its group or category. */
   | 'task-not-assigned'
+  /** The caller did work this approval reviews and may not approve it (four-eyes principle). */
+  | 'four-eyes-violation'
   /** A task result does not match the task's form. */
   | 'task-result-invalid'
   /** The same idempotency key was reused with a different request. */

@@ -33,6 +33,8 @@ export interface EngagementWorkerOptions {
   /** A prebuilt bundle (tests bundle once per run); without it the worker bundles at start. */
   workflowBundle?: WorkflowBundleOption;
   identity?: string;
+  /** Further business activities by name (tests register their probes here). */
+  extraActivities?: Record<string, (input: never) => Promise<unknown>>;
   /** How long in-flight activities may finish after shutdown starts. */
   shutdownGraceTime?: string;
 }
@@ -43,7 +45,7 @@ export async function createEngagementWorker(options: EngagementWorkerOptions): 
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities(options.deps),
+    activities: { ...createActivities(options.deps), ...options.extraActivities },
     ...(options.identity ? { identity: options.identity } : {}),
     shutdownGraceTime: options.shutdownGraceTime ?? '10s',
   });

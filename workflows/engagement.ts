@@ -307,9 +307,13 @@ class EngagementRun {
       record.endedAt = nowIso();
       return outcome;
     } catch (error) {
-      record.status = isCancellation(error) ? 'cancelled' : 'failed';
       record.endedAt = nowIso();
-      if (!(error instanceof EndOfEngagement)) record.summary ??= failureMessage(error);
+      if (error instanceof EndOfEngagement) {
+        record.status = 'completed';
+      } else {
+        record.status = isCancellation(error) ? 'cancelled' : 'failed';
+        record.summary ??= failureMessage(error);
+      }
       throw error;
     } finally {
       this.running.delete(step.id);

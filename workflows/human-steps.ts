@@ -30,6 +30,7 @@ export interface OpenTask extends OpenTaskView {
 export const REJECTION = {
   notOpen: 'task-not-open',
   notAssigned: 'task-not-assigned',
+  fourEyes: 'four-eyes-violation',
   invalidResult: 'task-result-invalid',
 } as const;
 
@@ -107,8 +108,8 @@ export class TaskRegistry {
     }
     if (task.excludedUsers.includes(input.user.id)) {
       throw ApplicationFailure.nonRetryable(
-        `Four-eyes rule: user ${input.user.id} did earlier work this step reviews and may not approve it.`,
-        REJECTION.notAssigned,
+        `Four-eyes rule: user ${input.user.id} did earlier work this step reviews, or already decided on it, and may not approve it.`,
+        REJECTION.fourEyes,
       );
     }
     if (task.kind === 'approval' && input.decision !== 'approve' && input.decision !== 'reject') {

@@ -62,9 +62,13 @@ export function taskView(t: TaskRow) {
 }
 
 /** Maps the workflow validator's rejection types to the API's error codes. */
-const REJECTIONS: Record<string, 'task-not-open' | 'task-not-assigned' | 'task-result-invalid'> = {
+const REJECTIONS: Record<
+  string,
+  'task-not-open' | 'task-not-assigned' | 'four-eyes-violation' | 'task-result-invalid'
+> = {
   'task-not-open': 'task-not-open',
   'task-not-assigned': 'task-not-assigned',
+  'four-eyes-violation': 'four-eyes-violation',
   'task-result-invalid': 'task-result-invalid',
 };
 

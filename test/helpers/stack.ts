@@ -14,9 +14,11 @@ import type { Pool } from '../../db/pool.ts';
 import { createEngagementWorker } from '../../worker/create-worker.ts';
 import { seedDemoData } from '../../scripts/demo-data.ts';
 import { createTestDatabase } from './database.ts';
+import { createProbeActivities, createProbeTable } from './probe-activities.ts';
 
 export interface TestStack {
   url: string;
+  databaseUrl: string;
   pool: Pool;
   temporal: TemporalGateway;
   taskQueue: string;
@@ -31,12 +33,13 @@ let runtimeInstalled = false;
 
 export async function startTestStack(): Promise<TestStack> {
   if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
   }
   const logger = createLogger('silent', 'test');
-  const { pool } = await createTestDatabase();
+  const { pool, url: databaseUrl } = await createTestDatabase();
   await publishCatalog(pool);
+  await createProbeTable(pool);
   const keys = await seedDemoData(pool);
   const address = inject('temporalAddress');
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
@@ -51,6 +54,7 @@ export async function startTestStack(): Promise<TestStack> {
       taskQueue,
       deps: { pool, logger, vendorVatPayer: true },
       workflowBundle: { codePath: inject('workflowBundlePath') },
+      extraActivities: createProbeActivities(pool),
       shutdownGraceTime: '1s',
     });
     workers.push({ worker, running: worker.run(), connection });
@@ -67,6 +71,7 @@ export async function startTestStack(): Promise<TestStack> {
 
   return {
     url: `http://127.0.0.1:${port}`,
+    databaseUrl,
     pool,
     temporal,
     taskQueue,
