@@ -113,6 +113,16 @@ export function taskRoutes(deps: AppDeps): Router {
     const task = await visibleTask(deps, caller, String(req.params.id));
     assertMatches(COMPLETE_SCHEMA, req.body, { code: 'request-invalid', what: 'The completion' });
     const body = req.body as CompleteTaskBody;
+    if (task.status === 'completed' && task.completed_by === caller.id && task.completed_at) {
+      // A repeated request of the same completion (a double click, a client retry): same answer.
+      res.json({
+        taskId: task.id,
+        stepId: task.step_id,
+        completedBy: caller.id,
+        completedAt: task.completed_at.toISOString(),
+      });
+      return;
+    }
     if (task.status === 'completed' || task.status === 'cancelled') {
       throw new AppError(
         'task-not-open',
