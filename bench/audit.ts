@@ -82,7 +82,7 @@ if (!process.argv.includes('--no-db')) {
   try {
     await dropProjectSchema(pool, 'project_bench_audit');
     started = performance.now();
-    await loadProjectData(pool, 'project_bench_audit', { crs: null, ...network });
+    await loadProjectData(pool, 'project_bench_audit', network);
     console.log(`load into project_bench_audit: ${seconds(started)} s`);
     started = performance.now();
     const read = await readNetwork(pool, 'project_bench_audit', () => undefined);

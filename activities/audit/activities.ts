@@ -109,10 +109,16 @@ function checkedSchema(name: string): string {
   return name;
 }
 
+/**
+ * The schema a step works on: `schema`; else `database` when it is an earlier step's output; else
+ * the project's schema (`projectId`); else `database` when it is a schema name; else the
+ * engagement's project. A `database` that names a connection (`host/db`) is not a schema and is
+ * passed over.
+ */
 export function resolveSchema(ref: SchemaRef, engagement: EngagementRef): string {
   if (ref.schema) return checkedSchema(ref.schema);
   if (typeof ref.database === 'object' && ref.database?.schema) return checkedSchema(ref.database.schema);
-  if (typeof ref.database === 'string' && ref.database) return checkedSchema(ref.database);
+  if (!ref.projectId && typeof ref.database === 'string' && SCHEMA_NAME.test(ref.database)) return ref.database;
   const projectId = ref.projectId ?? engagement.projectId;
   if (!projectId) fail('no schema, database or project id to work on', 'schema-invalid');
   try {
