@@ -37,6 +37,8 @@ export interface EngagementWorkerOptions {
   extraActivities?: Record<string, (input: never) => Promise<unknown>>;
   /** How long in-flight activities may finish after shutdown starts. */
   shutdownGraceTime?: string;
+  /** How long a workflow task waits for this worker's cache before any worker may take it. */
+  stickyQueueScheduleToStartTimeout?: string;
 }
 
 export async function createEngagementWorker(options: EngagementWorkerOptions): Promise<Worker> {
@@ -48,6 +50,9 @@ export async function createEngagementWorker(options: EngagementWorkerOptions): 
     activities: { ...createActivities(options.deps), ...options.extraActivities },
     ...(options.identity ? { identity: options.identity } : {}),
     shutdownGraceTime: options.shutdownGraceTime ?? '10s',
+    ...(options.stickyQueueScheduleToStartTimeout
+      ? { stickyQueueScheduleToStartTimeout: options.stickyQueueScheduleToStartTimeout }
+      : {}),
   });
 }
 

@@ -31,7 +31,8 @@ export interface TestStack {
 
 let runtimeInstalled = false;
 
-export async function startTestStack(): Promise<TestStack> {
+/** `worker: false` leaves the task queue to workers the suite starts itself (in child processes). */
+export async function startTestStack(options: { worker?: boolean } = {}): Promise<TestStack> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
@@ -60,7 +61,7 @@ export async function startTestStack(): Promise<TestStack> {
     workers.push({ worker, running: worker.run(), connection });
     return worker;
   };
-  await startWorker();
+  if (options.worker !== false) await startWorker();
 
   const app = createApp({ pool, temporal, logger });
   const server = await new Promise<Server>((resolve) => {

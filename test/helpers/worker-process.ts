@@ -23,6 +23,8 @@ const worker = await createEngagementWorker({
   deps: { pool, logger: createLogger('silent', 'worker-process'), vendorVatPayer: true },
   workflowBundle: { codePath: env('WORKFLOW_BUNDLE_PATH') },
   extraActivities: createProbeActivities(pool),
+  // A killed worker's cached workflows move to the next worker after this, not the default 10 s.
+  stickyQueueScheduleToStartTimeout: '1s',
 });
 const running = worker.run();
 console.log('ready');
