@@ -40,7 +40,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
       searchAttributes: Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) =>
         defineSearchAttributeKey(name, TYPES[type]),
       ),
-      extraArgs: ['--dynamic-config-value', 'frontend.enableServerVersionCheck=false', '--log-level', 'error'],
+      extraArgs: [
+        '--dynamic-config-value',
+        'frontend.enableServerVersionCheck=false',
+        // Low, so that a test loop reaches it and continue-as-new is exercised for real.
+        '--dynamic-config-value',
+        'limit.historyCount.suggestContinueAsNew=400',
+        '--log-level',
+        'error',
+      ],
     },
   });
   const dir = await mkdtemp(join(tmpdir(), 'potik-test-'));

@@ -25,6 +25,7 @@ import {
   CancellationScope,
   ChildWorkflowFailure,
   condition,
+  ContinueAsNew,
   continueAsNew,
   executeChild,
   isCancellation,
@@ -207,6 +208,7 @@ class EngagementRun {
       await this.runMain(start);
       this.status = 'COMPLETED';
     } catch (error) {
+      if (error instanceof ContinueAsNew) throw error;
       if (error instanceof EndOfEngagement) {
         this.status = 'COMPLETED';
       } else if (isCancellation(error)) {

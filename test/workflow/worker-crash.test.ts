@@ -77,10 +77,14 @@ steps:
   it('when the worker dies while an activity runs and again while a task waits, then a new worker finishes the engagement exactly once', async () => {
     let worker = await startWorkerProcess();
     const id = await launch(stack, 't-crash');
-    await eventually(async () => {
-      const { rows } = await stack.pool.query(`SELECT 1 FROM probe_attempts WHERE key = $1`, [`${id}:long-work:1`]);
-      return rows.length > 0 ? true : undefined;
-    }, 20_000, 'the long activity to start');
+    await eventually(
+      async () => {
+        const { rows } = await stack.pool.query(`SELECT 1 FROM probe_attempts WHERE key = $1`, [`${id}:long-work:1`]);
+        return rows.length > 0 ? true : undefined;
+      },
+      20_000,
+      'the long activity to start',
+    );
     await kill(worker);
     worker = await startWorkerProcess();
 
@@ -98,7 +102,9 @@ steps:
       [`${id}:long-work:1`],
     );
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2]);
-    const { rows: effects } = await stack.pool.query(`SELECT subject FROM notifications WHERE engagement_id = $1`, [id]);
+    const { rows: effects } = await stack.pool.query(`SELECT subject FROM notifications WHERE engagement_id = $1`, [
+      id,
+    ]);
     expect(effects).toEqual([{ subject: 'slow work done' }]);
     expect(await ledger(stack, id)).toEqual(['long-work#1:TECH=1', 'review#1:ENG_I=2']);
     expect(detail.tasks).toMatchObject([{ status: 'completed', completedBy: 'andrii.eng1' }]);
