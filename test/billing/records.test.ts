@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BILLING_CSV_COLUMNS } from '../../api/billing-csv.ts';
+import { streamBillingRecords } from '../../db/queries/billing-records.ts';
 import {
   insertSeedEngagements,
   insertSeedEntries,
@@ -251,6 +252,20 @@ describe('billing records', () => {
     ]);
     expect(mapa[col('Variance, hours')]).toBe('0,00');
     expect(text).toContain(`"ТОВ «Мапа»; ""Схема"" і Ко"`);
+  });
+
+  it('when a reader stops after a few batches, then the cursor is closed and its connection goes back to the pool', async () => {
+    let read = 0;
+    for await (const _row of streamBillingRecords(stack.pool, {}, 100)) {
+      read += 1;
+      if (read === 250) break;
+    }
+    expect(read).toBe(250);
+    expect(stack.pool.totalCount - stack.pool.idleCount).toBe(0);
+    const stuck = await stack.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+    );
+    expect(stuck.rows[0]!.n).toBe(0);
   });
 
   it('when potik billing export runs with the same filters, then it writes the same bytes as the API', async () => {
