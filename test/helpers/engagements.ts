@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { loadDefinition } from '../../definitions/loader.ts';
 import { insertDefinition } from '../../db/queries/definitions.ts';
 import { PROBE_ACTIVITY_NAMES } from './probe-activities.ts';
-import { apiClient, eventually, type TestStack } from './stack.ts';
+import { apiClient, eventually, type ApiBody, type TestStack } from './stack.ts';
 
 /** Publishes a definition (which may use the probe activities); returns its id. */
 export async function publish(stack: TestStack, yaml: string): Promise<string> {
@@ -69,7 +69,7 @@ export async function complete(
 }
 
 /** Waits for the workflow to close and returns the engagement as the API shows it. */
-export async function settled(stack: TestStack, engagementId: string): Promise<Record<string, any>> {
+export async function settled(stack: TestStack, engagementId: string): Promise<ApiBody> {
   const pm = apiClient(stack, 'olena.pm');
   return eventually(
     async () => {
@@ -81,7 +81,7 @@ export async function settled(stack: TestStack, engagementId: string): Promise<R
   );
 }
 
-export function stepTrail(detail: Record<string, any>): string[] {
+export function stepTrail(detail: ApiBody): string[] {
   return (detail.state.steps as { stepId: string; status: string }[]).map((s) => `${s.stepId}:${s.status}`);
 }
 

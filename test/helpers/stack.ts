@@ -89,6 +89,10 @@ export async function startTestStack(options: { worker?: boolean } = {}): Promis
   };
 }
 
+/** A response body as tests read it: JSON whose shape each assertion checks. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ApiBody = Record<string, any>;
+
 /** A small HTTP client for tests: JSON in, status + JSON out, with a demo user's key. */
 export function apiClient(stack: TestStack, userId: string) {
   return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
@@ -105,7 +109,7 @@ export function apiClient(stack: TestStack, userId: string) {
     return {
       status: response.status,
       contentType: response.headers.get('content-type') ?? '',
-      body: text ? (JSON.parse(text) as Record<string, any>) : {}, // eslint-disable-line @typescript-eslint/no-explicit-any
+      body: text ? (JSON.parse(text) as ApiBody) : {},
     };
   };
 }
