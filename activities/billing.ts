@@ -1,6 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Category, Norm } from '../definitions/model.ts';
+import { CATEGORIES, type Category, type Norm } from '../definitions/model.ts';
+import { selectUserCategory } from '../db/queries/users.ts';
 import { insertBillingEntry, selectRateCardOn, type BillingEntryRow } from '../db/queries/billing.ts';
+import { selectRateCardById } from '../db/queries/estimates.ts';
 import { withTransaction } from '../db/pool.ts';
 import { kyivDate } from '../lib/calendar.ts';
 import { normHoursFromNumber, priceNormLine } from '../lib/money.ts';
@@ -21,6 +23,16 @@ export interface RecordBillableTimeInput {
 }
 
 export function createBillingActivities({ pool, vendorVatPayer }: ActivityDeps) {
+  /**
+   * Actual hours are reported once per step; they go on the line of the performer's category when
+   * the norm has one, else on the category with the most norm-hours (the main work).
+   */
+  const actualHoursCategory = async (input: RecordBillableTimeInput, entries: [Category, number][]) => {
+    const performerCategory = input.performedBy ? await selectUserCategory(pool, input.performedBy) : null;
+    if (performerCategory && entries.some(([category]) => category === performerCategory)) return performerCategory;
+    return [...entries].sort((a, b) => b[1] - a[1] || CATEGORIES.indexOf(a[0]) - CATEGORIES.indexOf(b[0]))[0]?.[0];
+  };
+
   return {
     /**
      * Writes one ledger entry per category of the step's norm, all or none. Non-billable work
@@ -29,7 +41,9 @@ export function createBillingActivities({ pool, vendorVatPayer }: ActivityDeps) 
     async recordBillableTime(input: RecordBillableTimeInput): Promise<{ entryIds: number[] }> {
       const billable = input.entitlement?.billable ?? false;
       const date = input.entitlement?.decidedOn ?? kyivDate(new Date());
-      const rateCard = await selectRateCardOn(pool, date);
+      // An approved quote locks the rate card it was priced with; otherwise the one in force on the decision date.
+      const locked = input.entitlement?.rateCardId;
+      const rateCard = locked ? await selectRateCardById(pool, locked) : await selectRateCardOn(pool, date);
       if (billable && !rateCard) {
         throw ApplicationFailure.nonRetryable(
           `No rate card is in force on ${date}; add one before billing.`,
@@ -37,10 +51,10 @@ export function createBillingActivities({ pool, vendorVatPayer }: ActivityDeps) 
         );
       }
       const entries = Object.entries(input.norm) as [Category, number][];
+      const actualOn = await actualHoursCategory(input, entries);
       const rows = await withTransaction(pool, async (client) => {
         const written: BillingEntryRow[] = [];
-        // Actual hours are reported per step; they are kept on the first category's line.
-        for (const [index, [category, hours]] of entries.entries()) {
+        for (const [category, hours] of entries) {
           const rate = billable ? (rateCard!.rates[category] ?? 0) : 0;
           const priced = priceNormLine(normHoursFromNumber(hours), rate, vendorVatPayer);
           written.push(
@@ -51,7 +65,7 @@ export function createBillingActivities({ pool, vendorVatPayer }: ActivityDeps) 
               iteration: input.iteration,
               category,
               normHours: hours,
-              actualHours: index === 0 ? input.actualHours : null,
+              actualHours: category === actualOn ? input.actualHours : null,
               rateKopecks: rate,
               amountKopecks: priced.amountExclVat,
               vatKopecks: priced.vat,

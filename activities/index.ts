@@ -9,6 +9,7 @@ import type { ActivityDeps } from './context.ts';
 import { createEngagementActivities } from './engagements.ts';
 import { createEntitlementActivities } from './entitlement.ts';
 import { createNotifyActivities } from './notify.ts';
+import { createQuoteActivities } from './quotes.ts';
 import { createTaskActivities } from './tasks.ts';
 
 export type { ActivityDeps } from './context.ts';
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createBillingActivities(deps),
     ...createEngagementActivities(deps),
     ...createNotifyActivities(deps),
+    ...createQuoteActivities(deps),
     ...createAuditActivities(deps),
   };
 }

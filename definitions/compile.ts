@@ -184,6 +184,7 @@ export function compileDefinition(definition: ProcessDefinition): ProcessSnapsho
     compensation: definition.compensation ? startOf(definition.compensation) : null,
     steps,
     ...(definition.sla ? { sla: { dueMs: ms(definition.sla.due) } } : {}),
+    ...(definition.quote?.validFor !== undefined ? { quote: { validForMs: ms(definition.quote.validFor) } } : {}),
   };
 }
 

@@ -30,6 +30,7 @@ export function checkContent(ctx: CheckContext): void {
   }
   checkSchema(ctx, ['inputs'], definition.inputs as JsonValue, 'the inputs schema');
   if (definition.sla) checkDuration(ctx, ['sla', 'due'], definition.sla.due);
+  if (definition.quote?.validFor !== undefined) checkDuration(ctx, ['quote', 'validFor'], definition.quote.validFor);
   const stepIds = new Set(ctx.layout.sites.map((s) => s.step.id));
   for (const site of ctx.layout.sites) {
     checkStep(ctx, site, stepIds);

@@ -212,6 +212,8 @@ export interface ProcessSnapshot {
   compensation: string | null;
   steps: Record<string, Step>;
   sla?: { dueMs: number };
+  /** When the customer needs a quote: how long the estimate stays open for approval. */
+  quote?: { validForMs: number };
 }
 
 /** A snapshot with its content hash, as stored with a published version and given to workflows. */

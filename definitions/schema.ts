@@ -240,6 +240,15 @@ const Module = Type.Module({
       steps: Type.Ref('StepList'),
       compensation: Type.Optional(Type.Ref('StepList')),
       sla: Type.Optional(Type.Object({ due: Duration }, closed)),
+      quote: Type.Optional(
+        Type.Object(
+          {
+            // How long an estimate stays open for approval before the engagement is cancelled (default 14d).
+            validFor: Type.Optional(Duration),
+          },
+          closed,
+        ),
+      ),
     },
     closed,
   ),

@@ -113,7 +113,11 @@ const SA = {
 /** Interpreter changes that alter the command sequence, each behind `patched(id)`. */
 const PATCHES = {
   currentStepAtWaits: 'current-step-at-waits',
+  quotePath: 'quote-path',
 } as const;
+
+/** An estimate not approved within this (unless the definition says otherwise) cancels the engagement. */
+const DEFAULT_QUOTE_VALIDITY_MS = 14 * 24 * 3600 * 1000;
 
 const WAITING_KINDS: ReadonlySet<Step['kind']> = new Set(['task', 'approval', 'wait', 'subprocess']);
 
@@ -212,7 +216,9 @@ class EngagementRun {
     );
     try {
       const start = this.input.resume ? this.input.resume.next : await this.gate();
-      if (this.status === 'DENIED') return { status: 'DENIED', reason: this.entitlement?.reason ?? 'not entitled' };
+      if (this.status === 'DENIED' || this.status === 'CANCELLED') {
+        return { status: this.status, reason: this.failure ?? this.entitlement?.reason ?? 'not entitled' };
+      }
       await this.runMain(start);
       this.status = 'COMPLETED';
     } catch (error) {
@@ -252,8 +258,75 @@ class EngagementRun {
       await this.sync({ closed: true });
       return null;
     }
+    // Before the `quote-path` patch a quote outcome went straight to the work.
+    if (this.entitlement.outcome === 'quote' && patched(PATCHES.quotePath) && !(await this.quote())) return null;
     await this.sync({});
     return snapshot.start;
+  }
+
+  /**
+   * The quote path: the norm-hours are priced, the PM approves the estimate and then the customer
+   * (recorded by a PM), both before the estimate expires. Approved, the engagement goes on with a
+   * one-off contract as its basis; rejected or expired, it ends CANCELLED with the reason.
+   * Returns whether the engagement goes on.
+   */
+  private async quote(): Promise<boolean> {
+    const { input, snapshot } = this;
+    this.status = 'AWAITING_QUOTE';
+    const validForMs = snapshot.quote?.validForMs ?? DEFAULT_QUOTE_VALIDITY_MS;
+    const quote = await platform.prepareQuote({
+      estimateId: uuid4(),
+      engagementId: input.engagementId,
+      snapshot,
+      params: input.params,
+      validUntil: new Date(Date.now() + validForMs).toISOString(),
+      createdBy: input.launchedBy,
+    });
+    await this.sync({});
+    const approval = (id: string, title: string, approver: Assignee): ApprovalStep => ({
+      kind: 'approval',
+      id,
+      title,
+      next: null,
+      approvers: [approver],
+      rule: { kind: 'all' },
+      fourEyes: [],
+      onReject: null,
+      maxRejections: 0,
+      reminders: [],
+    });
+    let decidedBy: string | null = null;
+    try {
+      await CancellationScope.withTimeout(validForMs, async () => {
+        for (const step of [
+          approval('quote-pm', `Approve the estimate of ${quote.summary} for the customer`, { role: 'pm' }),
+          approval('quote-customer', `Customer approves the estimate of ${quote.summary}`, { role: 'customer' }),
+        ]) {
+          await this.runStep(step, this.root);
+          decidedBy = this.records.at(-1)?.by ?? null;
+        }
+      });
+    } catch (error) {
+      const expired = isCancellation(error) && !CancellationScope.current().consideredCancelled;
+      const rejected = error instanceof ApplicationFailure && error.type === 'approval-rejected';
+      if (!expired && !rejected) throw error;
+      await platform.closeQuote({ estimateId: quote.estimateId, status: expired ? 'expired' : 'rejected', decidedBy });
+      this.status = 'CANCELLED';
+      this.failure = expired
+        ? `The estimate of ${quote.summary} was not approved within ${Math.round(validForMs / 1000)} s; the engagement is cancelled.`
+        : `The estimate of ${quote.summary} was rejected; the engagement is cancelled.`;
+      await this.sync({ closed: true });
+      return false;
+    }
+    this.entitlement = await platform.acceptQuote({
+      estimateId: quote.estimateId,
+      engagementId: input.engagementId,
+      customerId: input.customerId,
+      service: snapshot.service,
+      decidedBy: decidedBy ?? input.launchedBy,
+    });
+    this.status = 'RUNNING';
+    return true;
   }
 
   /** The top-level sequence; between its steps the history may be handed to a new run. */

@@ -19,6 +19,8 @@ export interface EntitlementRecord {
   ruleVersion: string;
   /** The Europe/Kyiv date the decision was made for. */
   decidedOn: string;
+  /** Set for an approved quote: billing uses the rate card the estimate was priced with. */
+  rateCardId?: string;
 }
 
 export interface EngagementInput {
