@@ -18,6 +18,7 @@ import { evaluateExpression, expressionReferences } from '../workflows/expressio
 import { AppError } from '../lib/errors.ts';
 import { normHoursFromNumber, priceNormLine, sumLines, sumNormHours } from '../lib/money.ts';
 import { CATEGORIES } from './model.ts';
+import { orderSequence } from './sequence-order.ts';
 import type { Category, JsonValue, ProcessSnapshot, Step } from './model.ts';
 
 /** One category of an estimate. Hours are decimal numbers (12.5); money is whole kopecks. */
@@ -143,9 +144,7 @@ class Estimator {
 
   /** The figures of one sequence, from its first step to its end. */
   sequence(start: string): Range {
-    const ids: string[] = [];
-    for (let id: string | null = start; id !== null; id = this.step(id).next) ids.push(id);
-    const position = new Map(ids.map((id, index) => [id, index]));
+    const { ids, position } = orderSequence(this.snapshot, start);
     const values: Range[] = [];
     const tail = (target: Target): Range =>
       target === 'end' ? { min: zero(), exp: zero(), max: zero() } : (values[target] as Range);
@@ -235,7 +234,7 @@ class Estimator {
   }
 
   /** Forward continuations of a step; loops back are handled by `loops`. */
-  private options(step: Step, index: number, position: Map<string, number>): Options {
+  private options(step: Step, index: number, position: ReadonlyMap<string, number>): Options {
     const at = (id: string | null): Target | undefined => {
       if (id === null) return 'end';
       const p = position.get(id);
@@ -289,7 +288,7 @@ class Estimator {
   }
 
   /** Extra turns of the loops that jump back from this step. */
-  private loops(step: Step, index: number, position: Map<string, number>, ids: string[]): Range {
+  private loops(step: Step, index: number, position: ReadonlyMap<string, number>, ids: string[]): Range {
     const extra: Range = { min: zero(), exp: zero(), max: zero() };
     const back = (id: string | null): number | undefined => {
       const p = id === null ? undefined : position.get(id);
@@ -336,7 +335,7 @@ class Estimator {
   }
 
   /** One pass from `from` to `to` (inclusive) along forward moves: cheapest, expected and dearest. */
-  private segment(from: number, to: number, position: Map<string, number>, ids: string[]): Range {
+  private segment(from: number, to: number, position: ReadonlyMap<string, number>, ids: string[]): Range {
     const min: (Hours | null)[] = [];
     const max: (Hours | null)[] = [];
     const nextOf: Target[] = [];
