@@ -5,7 +5,7 @@
  * paths. Text is measured by an average glyph width, so the same snapshot gives the same bytes.
  */
 import dagre from '@dagrejs/dagre';
-import type { EdgeLabel, GraphLabel, NodeLabel } from '@dagrejs/dagre';
+import type { EdgeLabel, GraphLabel, NodeLabel, Point } from '@dagrejs/dagre';
 import { flowGraph, type GraphEdgeStyle, type GraphNode } from './graph.ts';
 import type { ProcessSnapshot } from './model.ts';
 
@@ -203,7 +203,7 @@ export function toSvg(snapshot: ProcessSnapshot): string {
   out.push('</g>', '<g class="edges">');
   graph.edges.forEach((edge, index) => {
     const laid = g.edge(edge.from, edge.to, `e${index}`);
-    const pts = laid.points ?? [];
+    const pts: Point[] = (laid as EdgeLabel | undefined)?.points ?? [];
     const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${n(p.x)},${n(p.y)}`).join('');
     const colour = EDGE_COLOURS[edge.style];
     const dash = edge.style === 'loop' || edge.style === 'exception' ? ' stroke-dasharray="6 4"' : '';
