@@ -10,6 +10,7 @@ import {
   linkEntriesToAct,
   lockEngagementForBilling,
   selectAct,
+  selectActsOfEngagement,
   selectUnbilledEntries,
   takeNextActNumber,
   updateActStatus,
@@ -23,7 +24,8 @@ import {
   formatActNumber,
   requiredStatusBefore,
 } from '../lib/acts.ts';
-import { parseIsoDate, type IsoDate } from '../lib/calendar.ts';
+import { kyivDate, parseIsoDate, type IsoDate } from '../lib/calendar.ts';
+import type { ActivityDeps, BusinessActivityInput } from './context.ts';
 import { AppError } from '../lib/errors.ts';
 
 export interface CreateActInput {
@@ -122,4 +124,33 @@ export async function moveAct(pool: Pool, p: { actId: number; to: 'issued' | 'si
     actNumber: act.number,
     actStatus: act.status,
   });
+}
+
+/**
+ * `billing.prepareAct`, the last step of the catalog processes: a draft act of the engagement's
+ * unbilled billable entries. Free or included work has nothing to bill and yields no act. A retry
+ * after the act was committed finds nothing left to bill and returns the act already made.
+ */
+export function createActActivities({ pool, vendorVatPayer }: ActivityDeps) {
+  return {
+    async 'billing.prepareAct'({
+      engagement,
+    }: BusinessActivityInput<unknown>): Promise<{ actId: number | null; number: string | null; reason: string }> {
+      try {
+        const { act } = await createEngagementAct(pool, {
+          engagementId: engagement.id,
+          actDate: kyivDate(new Date()),
+          createdBy: engagement.launchedBy,
+          vendorVatPayer,
+        });
+        return { actId: act.id, number: act.number, reason: 'draft act prepared' };
+      } catch (error) {
+        if (!(error instanceof BillingConflict) || error.kind !== 'nothing-to-bill') throw error;
+        const [latest] = (await selectActsOfEngagement(pool, engagement.id)).slice(-1);
+        return latest
+          ? { actId: latest.id, number: latest.number, reason: 'the act was prepared already' }
+          : { actId: null, number: null, reason: 'nothing billable: the work is free or included in a contract' };
+      }
+    },
+  };
 }

@@ -14,6 +14,8 @@ export interface EngagementRef {
   id: string;
   customerId: string;
   projectId: string | null;
+  /** The user who launched the engagement (acts and reports name them as their author). */
+  launchedBy: string;
   stepId: string;
   iteration: string;
   idempotencyKey: string;

@@ -3,6 +3,7 @@
  * inbox, ledger, read model) are called by the interpreter; business activities are named by
  * definitions (see names.ts).
  */
+import { createActActivities } from './acts.ts';
 import { createAuditActivities } from './audit/activities.ts';
 import { createBillingActivities } from './billing.ts';
 import type { ActivityDeps } from './context.ts';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotifyActivities(deps),
     ...createQuoteActivities(deps),
     ...createAuditActivities(deps),
+    ...createActActivities(deps),
   };
 }
 

@@ -42,6 +42,7 @@ export async function handWrittenWorkflow(input: EngagementInput): Promise<{ sta
         id: input.engagementId,
         customerId: input.customerId,
         projectId: input.projectId,
+        launchedBy: input.launchedBy,
         stepId,
         iteration: '1',
         idempotencyKey: `${input.engagementId}:${stepId}:1`,

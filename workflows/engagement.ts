@@ -803,6 +803,7 @@ class EngagementRun {
       id: this.input.engagementId,
       customerId: this.input.customerId,
       projectId: this.input.projectId,
+      launchedBy: this.input.launchedBy,
       stepId,
       iteration,
       idempotencyKey: `${this.input.engagementId}:${stepId}:${iteration}`,

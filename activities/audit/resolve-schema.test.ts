@@ -6,6 +6,7 @@ const engagement: EngagementRef = {
   id: '00000000-0000-4000-8000-000000000001',
   customerId: 'kp-vodokanal',
   projectId: 'vodokanal-main',
+  launchedBy: 'olena.pm',
   stepId: 'audit',
   iteration: '1',
   idempotencyKey: '00000000-0000-4000-8000-000000000001:audit:1',

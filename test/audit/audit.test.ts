@@ -65,6 +65,7 @@ function engagementRef(stepId: string, iteration = '1'): EngagementRef {
     id: engagementId,
     customerId: 'kp-vodokanal',
     projectId: 'vodokanal-main',
+    launchedBy: 'olena.pm',
     stepId,
     iteration,
     idempotencyKey: `${engagementId}:${stepId}:${iteration}`,

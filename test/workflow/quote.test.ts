@@ -16,6 +16,9 @@ steps:
     title: Analyse the accumulated data
     assignee: { category: ENG_I }
     norm: { ENG_I: 12, LEAD: 2 }
+  - id: act
+    kind: activity
+    activity: billing.prepareAct
 `;
 
 /**
@@ -108,6 +111,13 @@ describe('the quote path', () => {
       [`oneoff-${id}`],
     );
     expect(contract).toEqual([{ kind: 'ONE_OFF_SERVICES', covered_engagements: [id], covered_services: [] }]);
+    const { rows: acts } = await stack.pool.query(
+      `SELECT a.status, a.amount_excl_vat_kopecks AS amount, count(l.*)::int AS lines
+       FROM acts a JOIN act_lines l ON l.act_id = a.id WHERE a.engagement_id = $1 GROUP BY a.id`,
+      [id],
+    );
+    expect(acts).toEqual([{ status: 'draft', amount: 1_380_000, lines: 2 }]);
+    expect(detail.state.steps.at(-1)).toMatchObject({ stepId: 'act', status: 'completed' });
     await recordHistory(stack, id, 'quote-approved');
   });
 
