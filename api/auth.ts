@@ -13,32 +13,42 @@ export type Caller = Pick<UserRow, 'id' | 'name' | 'role' | 'category' | 'groups
 declare module 'express-serve-static-core' {
   interface Request {
     caller?: Caller;
+    /** The id of the key the caller authenticated with (rate limits count per key). */
+    apiKeyId?: string;
   }
 }
 
 const REFUSED = 'A valid API key is required: send "Authorization: Bearer <key>".';
 
+// Stand-ins for a key that is malformed or unknown: the same query and the same hash comparison
+// run for every presented key, so neither the answer nor its timing tells which part was wrong.
+const NO_KEY_ID = '000000000000';
+const NO_SECRET = 'x'.repeat(32);
+const NO_HASH = '0'.repeat(64);
+
 export function authenticate(pool: Pool): RequestHandler {
   return async (req, _res, next) => {
     const header = req.get('authorization') ?? '';
-    const presented = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    const presented = /^Bearer\s+(\S{1,200})$/i.exec(header)?.[1];
     const parsed = presented ? parseApiKey(presented) : null;
-    const owner = parsed ? await selectApiKeyOwner(pool, parsed.id) : null;
+    const owner = await selectApiKeyOwner(pool, parsed?.id ?? NO_KEY_ID);
+    const matches = secretMatches(parsed?.secret ?? NO_SECRET, owner?.secret_sha256 ?? NO_HASH);
     const valid =
       parsed !== null &&
       owner !== null &&
-      secretMatches(parsed.secret, owner.secret_sha256) &&
+      matches &&
       owner.active &&
       owner.revoked_at === null &&
       (owner.expires_at === null || owner.expires_at > new Date());
     if (!valid) throw new AppError('unauthenticated', REFUSED);
     await touchApiKey(pool, parsed.id);
     req.caller = { id: owner.id, name: owner.name, role: owner.role, category: owner.category, groups: owner.groups };
+    req.apiKeyId = parsed.id;
     next();
   };
 }
 
-/** Deny by default: the route names the roles that may call it. */
+/** Deny by default: the route names the roles that may call it (api/authorization.ts checks every operation before). */
 export function allow(...roles: Role[]): RequestHandler {
   return (req, _res, next) => {
     if (!req.caller || !roles.includes(req.caller.role)) {

@@ -1,44 +1,44 @@
 /**
  * RFC 9457 problem details: the one error middleware and the table from error codes to statuses.
- * 5xx answers never carry internals; the request id lets an operator find the log line.
+ * Every code has its own `type` (`/problems/<code>`); 5xx answers never carry internals, the request
+ * id lets an operator find the log line.
  */
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { AppError, type ErrorCode } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 
-const STATUS: Record<ErrorCode, number> = {
-  'config-invalid': 500,
-  'request-invalid': 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  'not-found': 404,
-  'definition-invalid': 422,
-  'entitlement-denied': 422,
-  'task-not-open': 409,
-  'task-not-assigned': 404,
-  'four-eyes-violation': 403,
-  'task-result-invalid': 422,
-  'idempotency-conflict': 409,
-  'engagement-not-running': 409,
-  unavailable: 503,
+const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
+  'config-invalid': { status: 500, title: 'Server misconfigured' },
+  'request-invalid': { status: 400, title: 'The request is malformed' },
+  unauthenticated: { status: 401, title: 'Authentication required' },
+  forbidden: { status: 403, title: 'Not allowed for your role' },
+  'not-found': { status: 404, title: 'Not found' },
+  'definition-invalid': { status: 422, title: 'The definition is invalid' },
+  'entitlement-denied': { status: 422, title: 'Not entitled to the service' },
+  'task-not-open': { status: 409, title: 'The task is not open' },
+  'task-not-assigned': { status: 404, title: 'Not found' },
+  'four-eyes-violation': { status: 403, title: 'Four-eyes rule: someone else must approve' },
+  'task-result-invalid': { status: 422, title: "The result does not match the task's form" },
+  'idempotency-conflict': { status: 409, title: 'Idempotency key reused with another request' },
+  'engagement-not-running': { status: 409, title: 'The engagement is not running' },
+  unavailable: { status: 503, title: 'Service temporarily unavailable' },
+  'payload-too-large': { status: 413, title: 'Request body too large' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'rate-limited': { status: 429, title: 'Too many requests' },
+  'act-status': { status: 409, title: 'The act is not in the status this step needs' },
+  'nothing-to-bill': { status: 409, title: 'Nothing to bill' },
+  'several-contracts': { status: 409, title: 'The entries fall under several contracts' },
+  'reversal-of-reversal': { status: 409, title: 'A reversing entry cannot be reversed' },
+  'request-already-triaged': { status: 409, title: 'The service request was triaged already' },
+  'user-exists': { status: 409, title: 'The user exists already' },
 };
 
-const TITLE: Record<ErrorCode, string> = {
-  'config-invalid': 'Server misconfigured',
-  'request-invalid': 'The request is malformed',
-  unauthenticated: 'Authentication required',
-  forbidden: 'Not allowed for your role',
-  'not-found': 'Not found',
-  'definition-invalid': 'The definition is invalid',
-  'entitlement-denied': 'Not entitled to the service',
-  'task-not-open': 'The task is not open',
-  'task-not-assigned': 'Not found',
-  'four-eyes-violation': 'Four-eyes rule: someone else must approve',
-  'task-result-invalid': "The result does not match the task's form",
-  'idempotency-conflict': 'Idempotency key reused with another request',
-  'engagement-not-running': 'The engagement is not running',
-  unavailable: 'Service temporarily unavailable',
-};
+/** Status of every error code; the OpenAPI document lists the same set. */
+export function statusOf(code: ErrorCode): number {
+  return PROBLEMS[code].status;
+}
+
+export const ERROR_CODES = Object.keys(PROBLEMS) as ErrorCode[];
 
 export interface Problem {
   type: string;
@@ -50,65 +50,57 @@ export interface Problem {
 }
 
 export function problemOf(error: AppError, instance?: string): Problem {
+  const { status, title } = PROBLEMS[error.code];
   return {
     type: `/problems/${error.code}`,
-    title: TITLE[error.code],
-    status: STATUS[error.code],
+    title,
+    status,
     detail: error.message,
     ...(instance ? { instance } : {}),
     ...(error.details ?? {}),
   };
 }
 
-function send(res: Parameters<ErrorRequestHandler>[2], problem: Problem): void {
+export function sendProblem(res: Response, problem: Problem): void {
   res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
 }
 
-/** Errors raised by body parsing (express.json) carry a status and a type of their own. */
-function parserProblem(error: { status?: number; type?: string; message?: string }): Problem | null {
-  if (error.type === 'entity.too.large') {
-    return {
-      type: '/problems/payload-too-large',
-      title: 'Request body too large',
-      status: 413,
-      detail: 'The request body is larger than the API accepts.',
-    };
+/** Errors raised by body parsing (express.json) carry a `type` of their own; map them to codes. */
+function parserError(error: { type?: string; message?: string }): AppError | null {
+  switch (error.type) {
+    case 'entity.too.large':
+      return new AppError('payload-too-large', 'The request body is larger than the API accepts.');
+    case 'entity.parse.failed':
+      return new AppError('request-invalid', `The body is not valid JSON: ${error.message ?? ''}`);
+    case 'entity.verify.failed':
+    case 'request.size.invalid':
+    case 'request.aborted':
+      return new AppError('request-invalid', 'The request body was incomplete or malformed.');
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return new AppError('unsupported-media-type', error.message ?? 'Unsupported body encoding.');
+    default:
+      return null;
   }
-  if (error.type === 'entity.parse.failed') {
-    return {
-      type: '/problems/request-invalid',
-      title: TITLE['request-invalid'],
-      status: 400,
-      detail: `The body is not valid JSON: ${error.message}`,
-    };
-  }
-  if (error.type === 'charset.unsupported' || error.type === 'encoding.unsupported') {
-    return {
-      type: '/problems/unsupported-media-type',
-      title: 'Unsupported media type',
-      status: 415,
-      detail: error.message ?? '',
-    };
-  }
-  return null;
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const instance = req.originalUrl;
-    if (error instanceof AppError) {
-      const problem = problemOf(error, instance);
-      if (problem.status >= 500) logger.error({ err: error, reqId: req.id }, 'request failed');
-      send(res, problem);
+    const known = error instanceof AppError ? error : parserError(error as { type?: string; message?: string });
+    if (res.headersSent) {
+      logger.error({ err: error, reqId: req.id }, 'error after the response started');
+      res.destroy();
       return;
     }
-    const parsed = parserProblem(error as { status?: number; type?: string });
-    if (parsed) {
-      send(res, { ...parsed, instance });
+    if (known) {
+      const problem = problemOf(known, instance);
+      if (problem.status >= 500) logger.error({ err: error, reqId: req.id }, 'request failed');
+      sendProblem(res, problem);
       return;
     }
     logger.error({ err: error, reqId: req.id }, 'unexpected error');
-    send(res, {
+    sendProblem(res, {
       type: '/problems/internal',
       title: 'Internal error',
       status: 500,

@@ -4,6 +4,7 @@
  * db/queries/acts.ts and activities/acts.ts.
  */
 import { CATEGORIES, type Category } from '../definitions/model.ts';
+import { AppError } from './errors.ts';
 import {
   priceNormLine,
   sumLines,
@@ -19,15 +20,17 @@ export type ActStatus = 'draft' | 'issued' | 'signed';
 /** Why an act cannot be created or moved, or an entry reversed; the API answers 409 with `kind` as the problem type. */
 export type BillingConflictKind = 'act-status' | 'nothing-to-bill' | 'several-contracts' | 'reversal-of-reversal';
 
-/** A request that contradicts the state of the ledger or of an act (HTTP 409). */
-export class BillingConflict extends Error {
-  override readonly name = 'BillingConflict';
+/**
+ * A request that contradicts the state of the ledger or of an act (HTTP 409): an AppError whose
+ * code is the kind, so the API's one error middleware answers it like any other.
+ */
+export class BillingConflict extends AppError {
   constructor(
     readonly kind: BillingConflictKind,
     message: string,
-    readonly details: Record<string, unknown> = {},
+    details: Record<string, unknown> = {},
   ) {
-    super(message);
+    super(kind, message, details);
   }
 }
 

@@ -30,7 +30,25 @@ export type ErrorCode =
   /** The engagement is not running (completed, failed, cancelled). */
   | 'engagement-not-running'
   /** A dependency (PostgreSQL, Temporal) is not reachable right now; retry later. */
-  | 'unavailable';
+  | 'unavailable'
+  /** The request body is larger than the API accepts; send less. */
+  | 'payload-too-large'
+  /** The body's media type is not one the route accepts; send JSON (or what the route documents). */
+  | 'unsupported-media-type'
+  /** Too many requests from this key or address; wait for the Retry-After seconds. */
+  | 'rate-limited'
+  /** An act is not in the status the requested step needs (draft → issued → signed only). */
+  | 'act-status'
+  /** No unbilled billable entries are left to put on an act. */
+  | 'nothing-to-bill'
+  /** The entries to bill fall under several contracts; bill them separately. */
+  | 'several-contracts'
+  /** A reversing entry was asked to be reversed; record the work again instead. */
+  | 'reversal-of-reversal'
+  /** A service request was triaged already; it keeps its first outcome. */
+  | 'request-already-triaged'
+  /** A user with this id exists already. */
+  | 'user-exists';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

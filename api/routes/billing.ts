@@ -4,7 +4,7 @@
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Router, type ErrorRequestHandler } from 'express';
+import { Router } from 'express';
 import { createEngagementAct, moveAct } from '../../activities/acts.ts';
 import { selectActLines, selectActsOfEngagement } from '../../db/queries/acts.ts';
 import {
@@ -17,53 +17,26 @@ import {
 import { insertReversingEntry } from '../../db/queries/billing-reversals.ts';
 import { BillingConflict } from '../../lib/acts.ts';
 import { kyivDate } from '../../lib/calendar.ts';
-import { loadConfig } from '../../lib/config.ts';
 import { AppError } from '../../lib/errors.ts';
-import { allow, callerOf } from '../auth.ts';
+import { callerOf } from '../auth.ts';
 import { billingCsvChunks } from '../billing-csv.ts';
 import { encodeCursor, parseBillingFilters, parseBillingPage } from '../billing-query.ts';
 import { actView, billingRecordView, billingSummaryView } from '../billing-view.ts';
-import { assertMatches } from '../validate.ts';
-import type { AppDeps } from '../app.ts';
-import type { Problem } from '../problem.ts';
+import { UUID } from '../page.ts';
+import type { RouteDeps } from '../app.ts';
+import { visibleEngagement } from './engagements.ts';
 
-/** Body of `POST /v1/billing/acts`. */
+/** Body of `POST /v1/billing/acts` (schema: CreateActBody in api/openapi.yaml). */
 export interface CreateActBody {
   engagementId: string;
   /** Date printed on the act (Europe/Kyiv); today when omitted. */
   date?: string;
 }
 
-/** Body of `POST /v1/billing/records/:id/reverse`. */
+/** Body of `POST /v1/billing/records/:id/reverse` (schema: ReverseEntryBody in api/openapi.yaml). */
 export interface ReverseEntryBody {
   reason: string;
 }
-
-const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-
-const CREATE_ACT_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['engagementId'],
-  properties: {
-    engagementId: { type: 'string', pattern: UUID_PATTERN },
-    date: { type: 'string', format: 'date' },
-  },
-};
-
-const REVERSE_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['reason'],
-  properties: { reason: { type: 'string', minLength: 3, maxLength: 1000 } },
-};
-
-const CONFLICT_TITLE: Record<BillingConflict['kind'], string> = {
-  'act-status': 'The act is not in the status this step needs',
-  'nothing-to-bill': 'Nothing to bill',
-  'several-contracts': 'The entries fall under several contracts',
-  'reversal-of-reversal': 'A reversing entry cannot be reversed',
-};
 
 function positiveId(raw: string, what: string): number {
   if (!/^\d{1,15}$/.test(raw) || Number(raw) === 0) throw new AppError('not-found', `No ${what} ${raw}.`);
@@ -80,13 +53,12 @@ async function* resumed<T>(
   yield* rest;
 }
 
-/** Routes under `/v1/billing`. The vendor's VAT flag comes from deps when given, else from the config. */
-export function billingRoutes(deps: AppDeps & { vendorVatPayer?: boolean }): Router {
+/** Routes under `/v1/billing`. Bodies and roles are checked by the gate against api/openapi.yaml. */
+export function billingRoutes(deps: RouteDeps): Router {
   const router = Router();
-  const { pool, logger } = deps;
-  const vendorVatPayer = deps.vendorVatPayer ?? loadConfig().vendorVatPayer;
+  const { pool, logger, vendorVatPayer } = deps;
 
-  router.get('/records', allow('finance', 'admin'), async (req, res) => {
+  router.get('/records', async (req, res) => {
     const query = req.query as Record<string, unknown>;
     if (req.accepts(['application/json', 'text/csv']) !== 'text/csv') {
       const page = parseBillingPage(query);
@@ -118,15 +90,14 @@ export function billingRoutes(deps: AppDeps & { vendorVatPayer?: boolean }): Rou
     }
   });
 
-  router.get('/summary', allow('finance', 'admin'), async (req, res) => {
+  router.get('/summary', async (req, res) => {
     const filters = parseBillingFilters(req.query as Record<string, unknown>);
     const rows = await selectBillingSummary(pool, filters);
     res.json({ items: rows.map(billingSummaryView) });
   });
 
-  router.post('/records/:id/reverse', allow('finance', 'admin'), async (req, res) => {
+  router.post('/records/:id/reverse', async (req, res) => {
     const entryId = positiveId(String(req.params.id), 'billing entry');
-    assertMatches(REVERSE_SCHEMA, req.body, { code: 'request-invalid', what: 'The reversal request' });
     const body = req.body as ReverseEntryBody;
     const result = await insertReversingEntry(pool, { entryId, reason: body.reason, performedBy: callerOf(req).id });
     if (result.outcome === 'not-found') throw new AppError('not-found', `No billing entry ${entryId}.`);
@@ -141,8 +112,7 @@ export function billingRoutes(deps: AppDeps & { vendorVatPayer?: boolean }): Rou
     res.status(result.outcome === 'recorded' ? 201 : 200).json(billingRecordView(record!));
   });
 
-  router.post('/acts', allow('finance', 'admin'), async (req, res) => {
-    assertMatches(CREATE_ACT_SCHEMA, req.body, { code: 'request-invalid', what: 'The act request' });
+  router.post('/acts', async (req, res) => {
     const body = req.body as CreateActBody;
     const { act, lines } = await createEngagementAct(pool, {
       engagementId: body.engagementId,
@@ -153,9 +123,11 @@ export function billingRoutes(deps: AppDeps & { vendorVatPayer?: boolean }): Rou
     res.status(201).location(`/v1/billing/acts/${body.engagementId}`).json(actView(act, lines));
   });
 
-  router.get('/acts/:engagementId', allow('finance', 'admin', 'pm'), async (req, res) => {
+  router.get('/acts/:engagementId', async (req, res) => {
     const engagementId = String(req.params.engagementId);
-    if (!new RegExp(UUID_PATTERN).test(engagementId)) throw new AppError('not-found', `No engagement ${engagementId}.`);
+    if (!UUID.test(engagementId)) throw new AppError('not-found', `No engagement ${engagementId}.`);
+    // PMs read the acts of the engagements they manage only; finance and admins see every engagement.
+    await visibleEngagement(deps, callerOf(req), engagementId);
     const acts = await selectActsOfEngagement(pool, engagementId);
     const lines = acts.length
       ? await selectActLines(
@@ -170,29 +142,12 @@ export function billingRoutes(deps: AppDeps & { vendorVatPayer?: boolean }): Rou
     ['issue', 'issued'],
     ['sign', 'signed'],
   ] as const) {
-    router.post(`/acts/:actId/${step}`, allow('finance', 'admin'), async (req, res) => {
+    router.post(`/acts/:actId/${step}`, async (req, res) => {
       const actId = positiveId(String(req.params.actId), 'act');
       const act = await moveAct(pool, { actId, to, by: callerOf(req).id });
       res.json(actView(act, await selectActLines(pool, [act.id])));
     });
   }
-
-  // Conflicts with the ledger or an act's status: 409 problems, typed by kind.
-  router.use(((error, req, res, next) => {
-    if (!(error instanceof BillingConflict)) {
-      next(error);
-      return;
-    }
-    const problem: Problem = {
-      type: `/problems/${error.kind}`,
-      title: CONFLICT_TITLE[error.kind],
-      status: 409,
-      detail: error.message,
-      instance: req.originalUrl,
-      ...error.details,
-    };
-    res.status(409).type('application/problem+json').send(JSON.stringify(problem));
-  }) as ErrorRequestHandler);
 
   return router;
 }

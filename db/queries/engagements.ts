@@ -1,5 +1,6 @@
 import type { JsonValue } from '../../definitions/model.ts';
 import type { Queryable } from '../pool.ts';
+import { ENGAGEMENT_VISIBLE, viewerParams, type Viewer } from './visibility.ts';
 
 export type EngagementRowStatus =
   'STARTING' | 'RUNNING' | 'AWAITING_QUOTE' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'DENIED';
@@ -107,19 +108,64 @@ export async function selectEngagement(db: Queryable, id: string): Promise<Engag
   return rows[0] ?? null;
 }
 
-/** An engagement as a viewer may see it: admins, finance and PMs see all; engineers those they work on. */
+/** An engagement as a viewer may see it (db/queries/visibility.ts); null when absent or not visible. */
 export async function selectVisibleEngagement(
   db: Queryable,
-  viewer: { id: string; role: string },
+  viewer: Viewer,
   id: string,
 ): Promise<EngagementRow | null> {
   const { rows } = await db.query<EngagementRow>(
-    `SELECT e.* FROM engagements e
-     WHERE e.id = $3 AND (
-       $2 IN ('admin', 'pm', 'finance')
-       OR ($2 = 'engineer' AND EXISTS (
-             SELECT 1 FROM tasks t WHERE t.engagement_id = e.id AND (t.completed_by = $1 OR t.claimed_by = $1 OR t.assignee_user = $1))))`,
-    [viewer.id, viewer.role, id],
+    `SELECT e.* FROM engagements e WHERE e.id = $5 AND ${ENGAGEMENT_VISIBLE}`,
+    [...viewerParams(viewer), id],
   );
   return rows[0] ?? null;
+}
+
+export interface EngagementListFilter {
+  customerId?: string;
+  status?: EngagementRowStatus;
+  serviceCode?: string;
+  /** Inclusive lower and exclusive upper bound of created_at: an instant, or a date meaning its Europe/Kyiv midnight. */
+  createdFrom?: string;
+  createdTo?: string;
+  /** Keyset cursor: created_at and id of the last row of the previous page (newest first). */
+  before?: { createdAt: string; id: string };
+  limit: number;
+}
+
+/** A date (YYYY-MM-DD) as its Europe/Kyiv midnight, anything else as an instant. */
+const AS_INSTANT = (p: string) =>
+  `(CASE WHEN ${p} ~ '^\\d{4}-\\d{2}-\\d{2}$' THEN ${p}::timestamp AT TIME ZONE 'Europe/Kyiv' ELSE ${p}::timestamptz END)`;
+
+/** A page of the engagements the viewer may see, newest first; one row more than `limit` tells that more follow. */
+export async function selectVisibleEngagements(
+  db: Queryable,
+  viewer: Viewer,
+  f: EngagementListFilter,
+): Promise<{ rows: (EngagementRow & { cursor_at: string })[]; more: boolean }> {
+  // created_at as text keeps its microseconds (a Date would drop them and break the keyset).
+  const { rows } = await db.query<EngagementRow & { cursor_at: string }>(
+    `SELECT e.*, e.created_at::text AS cursor_at FROM engagements e
+     WHERE ${ENGAGEMENT_VISIBLE}
+       AND ($5::text IS NULL OR e.customer_id = $5)
+       AND ($6::text IS NULL OR e.status = $6)
+       AND ($7::text IS NULL OR e.service_code = $7)
+       AND ($8::text IS NULL OR e.created_at >= ${AS_INSTANT('$8')})
+       AND ($9::text IS NULL OR e.created_at < ${AS_INSTANT('$9')})
+       AND ($10::timestamptz IS NULL OR (e.created_at, e.id) < ($10::timestamptz, $11::uuid))
+     ORDER BY e.created_at DESC, e.id DESC
+     LIMIT $12`,
+    [
+      ...viewerParams(viewer),
+      f.customerId ?? null,
+      f.status ?? null,
+      f.serviceCode ?? null,
+      f.createdFrom ?? null,
+      f.createdTo ?? null,
+      f.before?.createdAt ?? null,
+      f.before?.id ?? null,
+      f.limit + 1,
+    ],
+  );
+  return { rows: rows.slice(0, f.limit), more: rows.length > f.limit };
 }

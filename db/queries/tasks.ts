@@ -1,5 +1,6 @@
 import type { Assignee, Category, JsonSchema, JsonValue } from '../../definitions/model.ts';
 import type { Queryable } from '../pool.ts';
+import { TASK_VISIBLE, viewerParams, type Viewer } from './visibility.ts';
 
 export type TaskStatus = 'open' | 'claimed' | 'completed' | 'cancelled';
 
@@ -112,31 +113,12 @@ export async function updateTaskAssignee(db: Queryable, id: string, assignee: As
   );
 }
 
-/** The caller, as the visibility rules see them. */
-export interface Viewer {
-  id: string;
-  role: string;
-  category: Category | null;
-  groups: string[];
-}
-
-/**
- * Visibility of a task, in SQL: admins see all; PMs see customer-role tasks and the tasks of the
- * engagements they launched; engineers see tasks assigned to them, their groups or their category.
- */
-const VISIBLE = `(
-  $2 = 'admin'
-  OR ($2 = 'pm' AND (t.assignee_role IN ('customer', 'pm') OR e.launched_by = $1))
-  OR ($2 = 'engineer' AND (t.assignee_user = $1 OR t.claimed_by = $1 OR t.completed_by = $1
-        OR t.assignee_group = ANY($4::text[])
-        OR (t.assignee_category = $3 AND t.assignee_user IS NULL)
-        OR (t.assignee_role = 'lead' AND $3 = 'LEAD')))
-)`;
+export type { Viewer };
 
 export async function selectVisibleTask(db: Queryable, viewer: Viewer, id: string): Promise<TaskRow | null> {
   const { rows } = await db.query<TaskRow>(
-    `SELECT t.* FROM tasks t JOIN engagements e ON e.id = t.engagement_id WHERE ${VISIBLE} AND t.id = $5`,
-    [viewer.id, viewer.role, viewer.category, viewer.groups, id],
+    `SELECT t.* FROM tasks t JOIN engagements e ON e.id = t.engagement_id WHERE ${TASK_VISIBLE} AND t.id = $5`,
+    [...viewerParams(viewer), id],
   );
   return rows[0] ?? null;
 }
@@ -149,20 +131,22 @@ export interface InboxFilter {
   after?: { createdAt: string; id: string };
 }
 
-export async function selectInbox(db: Queryable, viewer: Viewer, filter: InboxFilter): Promise<TaskRow[]> {
-  const { rows } = await db.query<TaskRow>(
-    `SELECT t.* FROM tasks t JOIN engagements e ON e.id = t.engagement_id
-     WHERE ${VISIBLE}
+/** The viewer's inbox, oldest first; `cursor_at` is created_at as text, exact to the microsecond for the next cursor. */
+export async function selectInbox(
+  db: Queryable,
+  viewer: Viewer,
+  filter: InboxFilter,
+): Promise<(TaskRow & { cursor_at: string })[]> {
+  const { rows } = await db.query<TaskRow & { cursor_at: string }>(
+    `SELECT t.*, t.created_at::text AS cursor_at FROM tasks t JOIN engagements e ON e.id = t.engagement_id
+     WHERE ${TASK_VISIBLE}
        AND ($5 = 'all' OR t.status IN ('open', 'claimed'))
        AND (NOT $6 OR (t.due_at IS NOT NULL AND t.due_at < now() AND t.status IN ('open', 'claimed')))
        AND ($7::timestamptz IS NULL OR (t.created_at, t.id) > ($7::timestamptz, $8::text))
      ORDER BY t.created_at, t.id
      LIMIT $9`,
     [
-      viewer.id,
-      viewer.role,
-      viewer.category,
-      viewer.groups,
+      ...viewerParams(viewer),
       filter.status,
       filter.overdue,
       filter.after?.createdAt ?? null,

@@ -7,6 +7,8 @@ import type { Server } from 'node:http';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app.ts';
+import { loadContract, responseMismatch, type Contract } from '../../api/contract.ts';
+import type { RateLimits } from '../../api/gate.ts';
 import { connectTemporal, type TemporalGateway } from '../../api/temporal-client.ts';
 import { publishCatalog } from '../../definitions/publish.ts';
 import { createLogger } from '../../lib/logger.ts';
@@ -31,8 +33,28 @@ export interface TestStack {
 
 let runtimeInstalled = false;
 
-/** `worker: false` leaves the task queue to workers the suite starts itself (in child processes). */
-export async function startTestStack(options: { worker?: boolean } = {}): Promise<TestStack> {
+/** Limits high enough that no suite meets them by accident; the rate-limit tests set their own. */
+export const TEST_RATE_LIMITS: RateLimits = {
+  perKeyPerMinute: 1_000_000,
+  authFailuresPerIpPerMinute: 1_000_000,
+  publicRequestsPer10Minutes: 1_000_000,
+};
+
+let contract: Contract | undefined;
+
+/** The OpenAPI document, compiled once per test file. */
+export function testContract(): Contract {
+  contract ??= loadContract();
+  return contract;
+}
+
+/**
+ * `worker: false` leaves the task queue to workers the suite starts itself (in child processes);
+ * `rateLimits` replaces TEST_RATE_LIMITS where given.
+ */
+export async function startTestStack(
+  options: { worker?: boolean; rateLimits?: Partial<RateLimits> } = {},
+): Promise<TestStack> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
@@ -63,7 +85,14 @@ export async function startTestStack(options: { worker?: boolean } = {}): Promis
   };
   if (options.worker !== false) await startWorker();
 
-  const app = createApp({ pool, temporal, logger });
+  const app = createApp({
+    pool,
+    temporal,
+    logger,
+    vendorVatPayer: true,
+    rateLimits: { ...TEST_RATE_LIMITS, ...options.rateLimits },
+    contract: testContract(),
+  });
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
@@ -93,24 +122,53 @@ export async function startTestStack(options: { worker?: boolean } = {}): Promis
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ApiBody = Record<string, any>;
 
-/** A small HTTP client for tests: JSON in, status + JSON out, with a demo user's key. */
-export function apiClient(stack: TestStack, userId: string) {
-  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+/** A response as the test client returns it. */
+export interface ApiResponse {
+  status: number;
+  contentType: string;
+  /** The JSON body; `{}` when there is none or it is not JSON (see `text`). */
+  body: ApiBody;
+  text: string;
+  headers: Headers;
+}
+
+/**
+ * Checks a response against the OpenAPI document (status documented for the operation, media type,
+ * JSON body against its schema) and throws naming what differs. Every apiClient call does this.
+ */
+export function assertMatchesContract(
+  request: { method: string; path: string },
+  response: { status: number; contentType: string; body: unknown },
+): void {
+  const mismatch = responseMismatch(testContract(), request, response);
+  if (mismatch) throw new Error(`Response breaks the OpenAPI contract: ${mismatch}\n${JSON.stringify(response.body)}`);
+}
+
+/**
+ * A small HTTP client for tests: JSON in, status + JSON out, with a demo user's key (`null`: no
+ * key). Every response is checked against the OpenAPI document before the test sees it.
+ */
+export function apiClient(stack: TestStack, userId: string | null) {
+  return async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse> => {
     const response = await fetch(`${stack.url}${path}`, {
       method,
       headers: {
-        authorization: `Bearer ${stack.keys[userId]}`,
+        ...(userId === null ? {} : { authorization: `Bearer ${stack.keys[userId]}` }),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...headers,
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
-    return {
-      status: response.status,
-      contentType: response.headers.get('content-type') ?? '',
-      body: text ? (JSON.parse(text) as ApiBody) : {},
-    };
+    const contentType = response.headers.get('content-type') ?? '';
+    const json = /[/+]json\b/.test(contentType) && text ? (JSON.parse(text) as ApiBody) : {};
+    assertMatchesContract({ method, path }, { status: response.status, contentType, body: json });
+    return { status: response.status, contentType, body: json, text, headers: response.headers };
   };
 }
 

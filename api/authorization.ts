@@ -1,0 +1,77 @@
+/**
+ * Who may call what: the one table from operations of the OpenAPI document to the roles allowed,
+ * deny by default (an operation missing here is refused to everyone). Which objects a caller sees
+ * within an allowed operation is decided in SQL (db/queries/visibility.ts); docs/authorization.md
+ * explains both.
+ */
+import type { Role } from '../db/queries/users.ts';
+import { AppError } from '../lib/errors.ts';
+
+export const ROLES: readonly Role[] = ['admin', 'pm', 'engineer', 'finance'];
+
+const ALL = ROLES;
+
+/** operationId → roles; `public` operations need no key at all. */
+export const PERMISSIONS: Readonly<Record<string, readonly Role[] | 'public'>> = {
+  getLivez: 'public',
+  getReadyz: 'public',
+  getMetrics: 'public',
+  getOpenApi: 'public',
+  getDocs: 'public',
+  submitServiceRequest: 'public',
+
+  getMe: ALL,
+  listUsers: ['admin'],
+  createUser: ['admin'],
+  // Everyone may mint and revoke their own keys; admins anyone's (the object check is in SQL).
+  createApiKey: ALL,
+  revokeApiKey: ALL,
+
+  launchEngagement: ['pm', 'admin'],
+  listEngagements: ALL,
+  getEngagement: ALL,
+  getEngagementTimeline: ALL,
+  cancelEngagement: ['pm', 'admin'],
+
+  listTasks: ['engineer', 'pm', 'admin'],
+  getTask: ['engineer', 'pm', 'admin'],
+  claimTask: ['engineer', 'pm', 'admin'],
+  completeTask: ['engineer', 'pm', 'admin'],
+
+  listDefinitions: ALL,
+  getDefinition: ALL,
+  getDefinitionGraph: ALL,
+  validateDefinition: ['pm', 'admin', 'engineer'],
+  publishDefinition: ['admin'],
+  estimateDefinition: ['pm', 'admin', 'engineer', 'finance'],
+
+  listBillingRecords: ['finance', 'admin'],
+  getBillingSummary: ['finance', 'admin'],
+  reverseBillingRecord: ['finance', 'admin'],
+  createAct: ['finance', 'admin'],
+  listActsOfEngagement: ['finance', 'admin', 'pm'],
+  issueAct: ['finance', 'admin'],
+  signAct: ['finance', 'admin'],
+
+  getEntitlement: ['pm', 'admin', 'finance'],
+
+  listServiceRequests: ['pm', 'admin'],
+  triageServiceRequest: ['pm', 'admin'],
+};
+
+export function isPublic(operationId: string): boolean {
+  return PERMISSIONS[operationId] === 'public';
+}
+
+export function mayCall(operationId: string, role: Role): boolean {
+  const allowed = PERMISSIONS[operationId];
+  return allowed !== undefined && allowed !== 'public' && allowed.includes(role);
+}
+
+/** Throws 403 unless the role may call the operation. */
+export function assertMayCall(operationId: string, role: Role): void {
+  if (mayCall(operationId, role)) return;
+  const allowed = PERMISSIONS[operationId];
+  const roles = Array.isArray(allowed) ? allowed.join(' or ') : 'no role';
+  throw new AppError('forbidden', `This action (${operationId}) needs the role ${roles}; you are ${role}.`);
+}

@@ -1,0 +1,115 @@
+/**
+ * Launching an engagement: the one path from a launch request (POST /v1/engagements, or the
+ * triage of a service request) to a row in PostgreSQL and a started workflow. Idempotent per
+ * (launching user, Idempotency-Key): any number of identical requests, however concurrent, make one
+ * engagement and one workflow, because the row is inserted first (unique key) and the workflow id
+ * is the engagement id.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { decideForCustomer } from '../activities/entitlement.ts';
+import { canonicalJson } from '../definitions/loader.ts';
+import type { JsonValue } from '../definitions/model.ts';
+import { selectDefinition } from '../db/queries/definitions.ts';
+import { insertEngagement, type EngagementRow } from '../db/queries/engagements.ts';
+import { AppError } from '../lib/errors.ts';
+import type { EntitlementRecord } from '../workflows/messages.ts';
+import type { engagementWorkflow } from '../workflows/engagement.ts';
+import type { RouteDeps } from './app.ts';
+import { searchAttributesAtStart } from './engagement-view.ts';
+import { assertMatches } from './validate.ts';
+
+/** Body of `POST /v1/engagements`. */
+export interface LaunchBody {
+  definitionId: string;
+  version?: number;
+  customerId: string;
+  projectId?: string | null;
+  params?: Record<string, JsonValue>;
+}
+
+export interface Launched {
+  row: EngagementRow;
+  /** False when the Idempotency-Key named an engagement launched before. */
+  created: boolean;
+  entitlement: EntitlementRecord;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export async function launchEngagement(
+  deps: RouteDeps,
+  launchedBy: string,
+  body: LaunchBody,
+  idempotencyKey: string | null,
+): Promise<Launched> {
+  const { pool, temporal } = deps;
+  const definition = await selectDefinition(pool, body.definitionId, body.version ?? null);
+  if (!definition) {
+    throw new AppError(
+      'not-found',
+      `No published definition ${body.definitionId}${body.version ? ` version ${body.version}` : ''}. List them at GET /v1/definitions.`,
+    );
+  }
+  const params = structuredClone(body.params ?? {});
+  assertMatches(definition.snapshot.inputs, params, { code: 'request-invalid', what: 'params', root: '/params' });
+  const projectId = body.projectId ?? null;
+  const requestSha256 = sha256(canonicalJson({ ...body, version: definition.version, projectId, params }));
+
+  const { row, created } = await insertEngagement(pool, {
+    id: randomUUID(),
+    definitionId: definition.id,
+    definitionVersion: definition.version,
+    serviceCode: definition.service_code,
+    customerId: body.customerId,
+    projectId,
+    params,
+    launchedBy,
+    idempotencyKey,
+    requestSha256,
+  }).catch((error: { code?: string; constraint?: string }) => {
+    if (error.code === '23503') {
+      const what = error.constraint?.includes('project') ? `project ${projectId}` : `customer ${body.customerId}`;
+      throw new AppError('request-invalid', `Unknown ${what}.`, { errors: [{ path: '', message: `unknown ${what}` }] });
+    }
+    throw error;
+  });
+  if (!created && row.request_sha256 !== requestSha256) {
+    throw new AppError(
+      'idempotency-conflict',
+      `Idempotency-Key "${idempotencyKey}" was used for engagement ${row.id} with a different request. Use a new key for a new launch.`,
+    );
+  }
+  const entitlement = await decideForCustomer(pool, {
+    customerId: row.customer_id,
+    projectId: row.project_id,
+    service: row.service_code,
+    engagementId: row.id,
+    at: row.created_at,
+  }).catch((error: Error) => {
+    throw new AppError('request-invalid', error.message);
+  });
+  try {
+    await temporal.client.workflow.start<typeof engagementWorkflow>('engagementWorkflow', {
+      workflowId: row.id,
+      taskQueue: temporal.taskQueue,
+      args: [
+        {
+          engagementId: row.id,
+          definition: { snapshot: definition.snapshot, sha256: definition.sha256 },
+          customerId: row.customer_id,
+          projectId: row.project_id,
+          params: row.params,
+          launchedBy: row.launched_by,
+        },
+      ],
+      typedSearchAttributes: searchAttributesAtStart(row),
+    });
+    if (created) deps.metrics.engagementsStarted.inc({ service: row.service_code });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  return { row, created, entitlement };
+}

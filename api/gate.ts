@@ -1,0 +1,155 @@
+/**
+ * What every `/v1` request passes before a handler: the operation it names in the OpenAPI document
+ * (none → 404), authentication unless the operation is public (401, the same for every failure),
+ * rate limits, the role check (403), then path, query and body against the document (404/400/415).
+ * Public operations get a per-address limit instead of a key.
+ */
+import express, { type Request, type RequestHandler } from 'express';
+import { rateLimit, type Options } from 'express-rate-limit';
+import type { Pool } from '../db/pool.ts';
+import { AppError } from '../lib/errors.ts';
+import { authenticate } from './auth.ts';
+import { assertMayCall, isPublic } from './authorization.ts';
+import { assertBody, assertPathParams, assertQuery, type Contract, type Operation } from './contract.ts';
+
+/** Requests per window; every limit is per minute except `publicRequestsPer10Minutes`. */
+export interface RateLimits {
+  /** Requests per API key per minute. */
+  perKeyPerMinute: number;
+  /** Failed authentications (401) per client address per minute; beyond it the address waits. */
+  authFailuresPerIpPerMinute: number;
+  /** Public "send request" submissions per client address per 10 minutes. */
+  publicRequestsPer10Minutes: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  perKeyPerMinute: 600,
+  authFailuresPerIpPerMinute: 20,
+  publicRequestsPer10Minutes: 20,
+};
+
+/** Bodies above this many bytes are refused (413); JSON parsing stops reading there too. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The operation of the OpenAPI document this request names. */
+    operation?: Operation;
+  }
+}
+
+function limiter(windowMs: number, limit: number, extra: Partial<Options>): RequestHandler {
+  return rateLimit({
+    windowMs,
+    limit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (req, res, next) => {
+      const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime?.getTime();
+      const seconds = Math.max(1, Math.ceil(((reset ?? Date.now() + windowMs) - Date.now()) / 1000));
+      res.setHeader('retry-after', String(seconds));
+      next(new AppError('rate-limited', `Too many requests; retry in ${seconds} s.`, { retryAfterSeconds: seconds }));
+    },
+    ...extra,
+  });
+}
+
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/** Refuses a declared body over the limit before reading a byte of it. */
+export const contentLengthLimit: RequestHandler = (req, res, next) => {
+  const length = Number(req.headers['content-length'] ?? 0);
+  if (length > MAX_BODY_BYTES) {
+    // The body is never read: close the connection after the answer instead of draining it.
+    res.setHeader('connection', 'close');
+    next(new AppError('payload-too-large', `The request body is ${length} bytes; the API accepts ${MAX_BODY_BYTES}.`));
+    return;
+  }
+  next();
+};
+
+export function createGate(options: { contract: Contract; pool: Pool; limits: RateLimits }): RequestHandler[] {
+  const { contract, limits } = options;
+  const authFailures = limiter(60_000, limits.authFailuresPerIpPerMinute, {
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+  });
+  const perKey = limiter(60_000, limits.perKeyPerMinute, {
+    keyGenerator: (req) => `key:${req.apiKeyId ?? ''}`,
+  });
+  const publicLimit = limiter(600_000, limits.publicRequestsPer10Minutes, {});
+  const auth = authenticate(options.pool);
+  const json = express.json({ limit: MAX_BODY_BYTES, type: JSON_TYPES, strict: true });
+
+  const find: RequestHandler = (req, _res, next) => {
+    const found = contract.find(req.method, `${req.baseUrl}${req.path}`);
+    if (!found) {
+      next(new AppError('not-found', `No route ${req.method} ${req.originalUrl.split('?')[0]}. See /openapi.json.`));
+      return;
+    }
+    req.operation = found.operation;
+    assertPathParams(found.operation, found.params);
+    next();
+  };
+
+  const admit: RequestHandler = (req, res, next) => {
+    if (isPublic(req.operation!.operationId)) {
+      publicLimit(req, res, next);
+      return;
+    }
+    authFailures(req, res, (error?: unknown) => {
+      if (error) {
+        next(error);
+        return;
+      }
+      Promise.resolve(
+        auth(req, res, (authError?: unknown) => (authError ? next(authError) : perKey(req, res, next))),
+      ).catch(next);
+    });
+  };
+
+  const authorize: RequestHandler = (req, _res, next) => {
+    const operation = req.operation!;
+    if (!isPublic(operation.operationId)) assertMayCall(operation.operationId, req.caller!.role);
+    next();
+  };
+
+  const validate: RequestHandler = (req, _res, next) => {
+    const operation = req.operation!;
+    assertQuery(operation, req.query as Record<string, unknown>);
+    const body = hasBody(req);
+    if (operation.bodyTypes.length === 0) {
+      const empty =
+        req.body === undefined || (typeof req.body === 'object' && Object.keys(req.body ?? {}).length === 0);
+      if (body && (!req.is(JSON_TYPES) || !empty)) {
+        throw new AppError('request-invalid', `${req.method} ${operation.path} takes no request body.`);
+      }
+      next();
+      return;
+    }
+    if (body && !req.is(operation.bodyTypes.flatMap((t) => (t === 'application/json' ? JSON_TYPES : [t])))) {
+      throw new AppError(
+        'unsupported-media-type',
+        `Send the body as ${operation.bodyTypes.join(' or ')}, not ${req.get('content-type') ?? 'without a Content-Type'}.`,
+      );
+    }
+    if (!body) {
+      if (operation.bodyRequired) {
+        throw new AppError(
+          'request-invalid',
+          `${req.method} ${operation.path} needs a ${operation.bodyTypes[0]} body.`,
+        );
+      }
+      next();
+      return;
+    }
+    if (operation.validateBody && req.is(JSON_TYPES)) assertBody(operation, req.body);
+    next();
+  };
+
+  return [find, admit, json, authorize, validate];
+}
