@@ -1,0 +1,203 @@
+/**
+ * Definitions: the published catalog (list, get by version), validation and publishing of YAML
+ * sources, the process graph (Mermaid or SVG) and the estimate before launch. YAML bodies are read as
+ * text by this router only (application/yaml, text/yaml, text/plain, up to 1 MB); a definition with
+ * problems is a 422 whose `errors[]` are the lines `potik validate` prints.
+ */
+import express, { Router, type Request, type Response } from 'express';
+import { selectRateCardOn } from '../../db/queries/billing.ts';
+import {
+  insertDefinition,
+  selectDefinition,
+  selectLatestDefinitions,
+  type DefinitionRow,
+} from '../../db/queries/definitions.ts';
+import type { Pool } from '../../db/pool.ts';
+import { estimateDefinition } from '../../definitions/estimate.ts';
+import { toMermaid } from '../../definitions/graph.ts';
+import { toSvg } from '../../definitions/graph-svg.ts';
+import { loadDefinition } from '../../definitions/loader.ts';
+import type { JsonValue } from '../../definitions/model.ts';
+import { isIsoDate, kyivDate } from '../../lib/calendar.ts';
+import { AppError } from '../../lib/errors.ts';
+import { VAT_RATE_PERCENT } from '../../lib/money.ts';
+import { allow, callerOf } from '../auth.ts';
+
+/** The name a posted source goes by in error positions. */
+export const POSTED_FILE = 'definition.yaml';
+
+const YAML_TYPES = ['application/yaml', 'text/yaml', 'text/plain'];
+const MAX_SOURCE_BYTES = 1024 * 1024;
+
+export interface DefinitionRoutesDeps {
+  pool: Pool;
+  /** Whether estimates add VAT; the vendor is a VAT payer unless told otherwise. */
+  vendorVatPayer?: boolean;
+}
+
+/** A published version as the API shows it. */
+export interface DefinitionSummaryView {
+  id: string;
+  version: number;
+  title: string;
+  serviceCode: string;
+  sha256: string;
+  publishedBy: string;
+  publishedAt: string;
+}
+
+function summaryOf(row: Omit<DefinitionRow, 'source' | 'snapshot'>): DefinitionSummaryView {
+  return {
+    id: row.id,
+    version: row.version,
+    title: row.title,
+    serviceCode: row.service_code,
+    sha256: row.sha256,
+    publishedBy: row.published_by,
+    publishedAt: row.published_at.toISOString(),
+  };
+}
+
+/** A problem whose code has no entry in the shared catalogue (lib/errors.ts); same RFC 9457 shape. */
+function refuse(req: Request, res: Response, status: number, code: string, title: string, detail: string): void {
+  res
+    .status(status)
+    .type('application/problem+json')
+    .send(JSON.stringify({ type: `/problems/${code}`, title, status, detail, instance: req.originalUrl }));
+}
+
+function versionOf(raw: unknown): number | null {
+  if (raw === undefined) return null;
+  if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 1) return raw;
+  if (typeof raw !== 'string' || !/^[1-9]\d{0,8}$/.test(raw)) {
+    throw new AppError('request-invalid', 'version must be a whole number from 1.', {
+      errors: [{ path: 'version', message: 'must be a whole number from 1' }],
+    });
+  }
+  return Number(raw);
+}
+
+async function definitionOf(
+  pool: Pool,
+  req: Request,
+  requested: unknown = req.query['version'],
+): Promise<DefinitionRow> {
+  const id = String(req.params['id'] ?? '');
+  const version = versionOf(requested);
+  const row = await selectDefinition(pool, id, version);
+  if (!row)
+    throw new AppError('not-found', `There is no definition ${id}${version === null ? '' : ` version ${version}`}.`);
+  return row;
+}
+
+export function definitionRoutes(deps: DefinitionRoutesDeps): Router {
+  const router = Router();
+  const { pool } = deps;
+  const read = allow('pm', 'admin', 'engineer', 'finance');
+  const yaml = express.text({ type: YAML_TYPES, limit: MAX_SOURCE_BYTES });
+
+  /** The YAML text of the body, or a 415 when it came as something else. */
+  const sourceOf = (req: Request, res: Response): string | null => {
+    if (typeof req.body === 'string' && req.is(YAML_TYPES)) return req.body;
+    refuse(
+      req,
+      res,
+      415,
+      'unsupported-media-type',
+      'Unsupported media type',
+      `Send the definition as ${YAML_TYPES.join(', ')}.`,
+    );
+    return null;
+  };
+
+  router.get('/', read, async (_req, res) => {
+    const rows = await selectLatestDefinitions(pool);
+    res.json({ items: rows.map(summaryOf) });
+  });
+
+  router.post('/validate', allow('pm', 'admin', 'engineer'), yaml, (req, res) => {
+    const source = sourceOf(req, res);
+    if (source === null) return;
+    const { snapshot, sha256 } = loadDefinition(source, POSTED_FILE);
+    res.json({ valid: true, id: snapshot.id, version: snapshot.version, sha256 });
+  });
+
+  router.post('/', allow('admin'), yaml, async (req, res) => {
+    const source = sourceOf(req, res);
+    if (source === null) return;
+    const compiled = loadDefinition(source, POSTED_FILE);
+    const { outcome, row } = await insertDefinition(pool, { source, compiled, publishedBy: callerOf(req).id });
+    if (outcome === 'conflict') {
+      const { id, version } = compiled.snapshot;
+      refuse(
+        req,
+        res,
+        409,
+        'definition-version-conflict',
+        'The version is published with other content',
+        `${id} version ${version} is published with other content and published versions never change; raise the version to publish this one.`,
+      );
+      return;
+    }
+    res.status(outcome === 'published' ? 201 : 200).json(summaryOf(row));
+  });
+
+  router.get('/:id', read, async (req, res) => {
+    const row = await definitionOf(pool, req);
+    res.json({ ...summaryOf(row), source: row.source, snapshot: row.snapshot });
+  });
+
+  router.get('/:id/graph', read, async (req, res) => {
+    const format = req.query['format'];
+    if (format !== undefined && format !== 'svg' && format !== 'mermaid') {
+      throw new AppError('request-invalid', 'format must be svg or mermaid.');
+    }
+    const row = await definitionOf(pool, req);
+    const wanted = format === 'svg' ? 'image/svg+xml' : format === 'mermaid' ? 'text/vnd.mermaid' : undefined;
+    const type = wanted ?? req.accepts(['text/vnd.mermaid', 'image/svg+xml']);
+    if (type === 'image/svg+xml') {
+      res.type('image/svg+xml').send(toSvg(row.snapshot));
+    } else if (type === 'text/vnd.mermaid') {
+      res.type('text/vnd.mermaid; charset=utf-8').send(toMermaid(row.snapshot));
+    } else {
+      refuse(req, res, 406, 'not-acceptable', 'Not acceptable', 'The graph is text/vnd.mermaid or image/svg+xml.');
+    }
+  });
+
+  router.post('/:id/estimate', read, async (req, res) => {
+    const body = (req.body ?? {}) as { inputs?: unknown; date?: unknown; version?: unknown };
+    const inputs = body.inputs;
+    if (inputs === null || typeof inputs !== 'object' || Array.isArray(inputs)) {
+      throw new AppError('request-invalid', 'inputs must be an object of launch parameters.', {
+        errors: [{ path: 'inputs', message: 'must be an object' }],
+      });
+    }
+    if (body.date !== undefined && !isIsoDate(body.date)) {
+      throw new AppError('request-invalid', 'date must be a calendar date YYYY-MM-DD.', {
+        errors: [{ path: 'date', message: 'must be a date YYYY-MM-DD' }],
+      });
+    }
+    const row = await definitionOf(pool, req, body.version);
+    const date = (body.date as string | undefined) ?? kyivDate(Date.now());
+    const card = await selectRateCardOn(pool, date);
+    if (!card) {
+      refuse(req, res, 422, 'rate-card-missing', 'No rate card in force', `No rate card is in force on ${date}.`);
+      return;
+    }
+    const estimate = estimateDefinition(
+      row.snapshot,
+      inputs as Record<string, JsonValue>,
+      card.rates,
+      deps.vendorVatPayer ?? true,
+    );
+    res.json({
+      definition: { id: row.id, version: row.version },
+      date,
+      rateCard: { id: card.id, effectiveFrom: card.effective_from },
+      vatRatePercent: (deps.vendorVatPayer ?? true) ? VAT_RATE_PERCENT : 0,
+      ...estimate,
+    });
+  });
+
+  return router;
+}
