@@ -1,25 +1,43 @@
 /**
  * The HTTP API as an Express app built over its dependencies, without listening: the server entry
- * listens, tests mount it on port 0.
+ * listens, tests mount it on port 0. The OpenAPI document (api/openapi.yaml) is the contract every
+ * `/v1` request passes through (api/gate.ts) and is served at /openapi.json and /docs.
  */
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
+import helmet from 'helmet';
+import swaggerUi from 'swagger-ui-express';
 import type { Pool } from '../db/pool.ts';
 import type { Logger } from '../lib/logger.ts';
-import { authenticate } from './auth.ts';
+import { loadContract, type Contract } from './contract.ts';
+import { contentLengthLimit, createGate, DEFAULT_RATE_LIMITS, type RateLimits } from './gate.ts';
+import { createMetrics, type ApiMetrics } from './metrics.ts';
 import { errorHandler, notFoundHandler } from './problem.ts';
 import { billingRoutes } from './routes/billing.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { definitionRoutes } from './routes/definitions.ts';
 import { engagementRoutes } from './routes/engagements.ts';
 import { healthRoutes } from './routes/health.ts';
+import { requestRoutes } from './routes/requests.ts';
 import { taskRoutes } from './routes/tasks.ts';
+import { userRoutes } from './routes/users.ts';
 import type { TemporalGateway } from './temporal-client.ts';
 
 export interface AppDeps {
   pool: Pool;
   temporal: TemporalGateway;
   logger: Logger;
+  /** Whether the vendor charges VAT on its services (acts). */
+  vendorVatPayer: boolean;
+  /** Rate limits; DEFAULT_RATE_LIMITS where not given. */
+  rateLimits?: Partial<RateLimits>;
+  /** The compiled OpenAPI document; loaded from api/openapi.yaml when not given. */
+  contract?: Contract;
+}
+
+/** What route modules get: the app's dependencies plus its metrics. */
+export interface RouteDeps extends AppDeps {
+  metrics: ApiMetrics;
 }
 
 declare module 'express-serve-static-core' {
@@ -28,7 +46,10 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export function createApp(deps: AppDeps): Express {
+export function createApp(appDeps: AppDeps): Express {
+  const contract = appDeps.contract ?? loadContract();
+  const metrics = createMetrics();
+  const deps: RouteDeps = { ...appDeps, contract, metrics };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -37,30 +58,42 @@ export function createApp(deps: AppDeps): Express {
     res.setHeader('x-request-id', req.id);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const path = req.originalUrl.split('?')[0]!;
+      const route = req.operation?.path ?? contract.find(req.method, path)?.operation.path ?? 'unmatched';
+      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       deps.logger.info(
-        {
-          reqId: req.id,
-          method: req.method,
-          url: req.originalUrl,
-          status: res.statusCode,
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
-        },
+        { reqId: req.id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: seconds * 1000 },
         'request',
       );
     });
     next();
   });
-  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(helmet());
+  app.use(contentLengthLimit);
+
   app.use(healthRoutes(deps));
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(contract.document);
+  });
+  // The page loads its assets relative to itself, so it lives at /docs/.
+  app.get('/docs', (req, res, next) => (req.path === '/docs' ? res.redirect(301, '/docs/') : next()));
+  app.use('/docs', swaggerUi.serveFiles(contract.document), swaggerUi.setup(contract.document));
 
   const v1 = express.Router();
-  v1.use(authenticate(deps.pool));
+  v1.use('/me', userRoutes.me(deps));
+  v1.use('/users', userRoutes.users(deps));
+  v1.use('/keys', userRoutes.keys(deps));
   v1.use('/engagements', engagementRoutes(deps));
   v1.use('/tasks', taskRoutes(deps));
   v1.use('/billing', billingRoutes(deps));
   v1.use('/customers', customerRoutes(deps));
   v1.use('/definitions', definitionRoutes(deps));
-  app.use('/v1', v1);
+  v1.use('/requests', requestRoutes(deps));
+  app.use('/v1', createGate({ contract, pool: deps.pool, limits: { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits } }), v1);
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
