@@ -31,6 +31,9 @@ const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   'reversal-of-reversal': { status: 409, title: 'A reversing entry cannot be reversed' },
   'request-already-triaged': { status: 409, title: 'The service request was triaged already' },
   'user-exists': { status: 409, title: 'The user exists already' },
+  'definition-version-conflict': { status: 409, title: 'The version is published with other content' },
+  'not-acceptable': { status: 406, title: 'Not acceptable' },
+  'rate-card-missing': { status: 422, title: 'No rate card in force' },
 };
 
 /** Status of every error code; the OpenAPI document lists the same set. */

@@ -48,7 +48,13 @@ export type ErrorCode =
   /** A service request was triaged already; it keeps its first outcome. */
   | 'request-already-triaged'
   /** A user with this id exists already. */
-  | 'user-exists';
+  | 'user-exists'
+  /** A definition version is published with other content; published versions never change: raise the version. */
+  | 'definition-version-conflict'
+  /** None of the media types the route produces is acceptable to the caller. */
+  | 'not-acceptable'
+  /** No rate card is in force on the date, so nothing can be priced. */
+  | 'rate-card-missing';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

@@ -2,9 +2,10 @@
  * Definitions: the published catalog (list, get by version), validation and publishing of YAML
  * sources, the process graph (Mermaid or SVG) and the estimate before launch. YAML bodies are read as
  * text by this router only (application/yaml, text/yaml, text/plain, up to 1 MB); a definition with
- * problems is a 422 whose `errors[]` are the lines `potik validate` prints.
+ * problems is a 422 whose `errors[]` are the lines `potik validate` prints. Roles are checked by the
+ * gate (api/authorization.ts): reading, validating and estimating for staff, publishing for admins.
  */
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Request } from 'express';
 import { selectRateCardOn } from '../../db/queries/billing.ts';
 import {
   insertDefinition,
@@ -21,7 +22,7 @@ import type { JsonValue } from '../../definitions/model.ts';
 import { isIsoDate, kyivDate } from '../../lib/calendar.ts';
 import { AppError } from '../../lib/errors.ts';
 import { VAT_RATE_PERCENT } from '../../lib/money.ts';
-import { allow, callerOf } from '../auth.ts';
+import { callerOf } from '../auth.ts';
 
 /** The name a posted source goes by in error positions. */
 export const POSTED_FILE = 'definition.yaml';
@@ -31,8 +32,8 @@ const MAX_SOURCE_BYTES = 1024 * 1024;
 
 export interface DefinitionRoutesDeps {
   pool: Pool;
-  /** Whether estimates add VAT; the vendor is a VAT payer unless told otherwise. */
-  vendorVatPayer?: boolean;
+  /** Whether estimates add VAT. */
+  vendorVatPayer: boolean;
 }
 
 /** A published version as the API shows it. */
@@ -56,14 +57,6 @@ function summaryOf(row: Omit<DefinitionRow, 'source' | 'snapshot'>): DefinitionS
     publishedBy: row.published_by,
     publishedAt: row.published_at.toISOString(),
   };
-}
-
-/** A problem whose code has no entry in the shared catalogue (lib/errors.ts); same RFC 9457 shape. */
-function refuse(req: Request, res: Response, status: number, code: string, title: string, detail: string): void {
-  res
-    .status(status)
-    .type('application/problem+json')
-    .send(JSON.stringify({ type: `/problems/${code}`, title, status, detail, instance: req.originalUrl }));
 }
 
 function versionOf(raw: unknown): number | null {
@@ -92,62 +85,44 @@ async function definitionOf(
 
 export function definitionRoutes(deps: DefinitionRoutesDeps): Router {
   const router = Router();
-  const { pool } = deps;
-  const read = allow('pm', 'admin', 'engineer', 'finance');
+  const { pool, vendorVatPayer } = deps;
   const yaml = express.text({ type: YAML_TYPES, limit: MAX_SOURCE_BYTES });
 
-  /** The YAML text of the body, or a 415 when it came as something else. */
-  const sourceOf = (req: Request, res: Response): string | null => {
+  const sourceOf = (req: Request): string => {
     if (typeof req.body === 'string' && req.is(YAML_TYPES)) return req.body;
-    refuse(
-      req,
-      res,
-      415,
-      'unsupported-media-type',
-      'Unsupported media type',
-      `Send the definition as ${YAML_TYPES.join(', ')}.`,
-    );
-    return null;
+    throw new AppError('unsupported-media-type', `Send the definition as ${YAML_TYPES.join(', ')}.`);
   };
 
-  router.get('/', read, async (_req, res) => {
+  router.get('/', async (_req, res) => {
     const rows = await selectLatestDefinitions(pool);
     res.json({ items: rows.map(summaryOf) });
   });
 
-  router.post('/validate', allow('pm', 'admin', 'engineer'), yaml, (req, res) => {
-    const source = sourceOf(req, res);
-    if (source === null) return;
-    const { snapshot, sha256 } = loadDefinition(source, POSTED_FILE);
+  router.post('/validate', yaml, (req, res) => {
+    const { snapshot, sha256 } = loadDefinition(sourceOf(req), POSTED_FILE);
     res.json({ valid: true, id: snapshot.id, version: snapshot.version, sha256 });
   });
 
-  router.post('/', allow('admin'), yaml, async (req, res) => {
-    const source = sourceOf(req, res);
-    if (source === null) return;
+  router.post('/', yaml, async (req, res) => {
+    const source = sourceOf(req);
     const compiled = loadDefinition(source, POSTED_FILE);
     const { outcome, row } = await insertDefinition(pool, { source, compiled, publishedBy: callerOf(req).id });
     if (outcome === 'conflict') {
       const { id, version } = compiled.snapshot;
-      refuse(
-        req,
-        res,
-        409,
+      throw new AppError(
         'definition-version-conflict',
-        'The version is published with other content',
         `${id} version ${version} is published with other content and published versions never change; raise the version to publish this one.`,
       );
-      return;
     }
     res.status(outcome === 'published' ? 201 : 200).json(summaryOf(row));
   });
 
-  router.get('/:id', read, async (req, res) => {
+  router.get('/:id', async (req, res) => {
     const row = await definitionOf(pool, req);
     res.json({ ...summaryOf(row), source: row.source, snapshot: row.snapshot });
   });
 
-  router.get('/:id/graph', read, async (req, res) => {
+  router.get('/:id/graph', async (req, res) => {
     const format = req.query['format'];
     if (format !== undefined && format !== 'svg' && format !== 'mermaid') {
       throw new AppError('request-invalid', 'format must be svg or mermaid.');
@@ -155,16 +130,12 @@ export function definitionRoutes(deps: DefinitionRoutesDeps): Router {
     const row = await definitionOf(pool, req);
     const wanted = format === 'svg' ? 'image/svg+xml' : format === 'mermaid' ? 'text/vnd.mermaid' : undefined;
     const type = wanted ?? req.accepts(['text/vnd.mermaid', 'image/svg+xml']);
-    if (type === 'image/svg+xml') {
-      res.type('image/svg+xml').send(toSvg(row.snapshot));
-    } else if (type === 'text/vnd.mermaid') {
-      res.type('text/vnd.mermaid; charset=utf-8').send(toMermaid(row.snapshot));
-    } else {
-      refuse(req, res, 406, 'not-acceptable', 'Not acceptable', 'The graph is text/vnd.mermaid or image/svg+xml.');
-    }
+    if (type === 'image/svg+xml') res.type('image/svg+xml').send(toSvg(row.snapshot));
+    else if (type === 'text/vnd.mermaid') res.type('text/vnd.mermaid; charset=utf-8').send(toMermaid(row.snapshot));
+    else throw new AppError('not-acceptable', 'The graph is text/vnd.mermaid or image/svg+xml.');
   });
 
-  router.post('/:id/estimate', read, async (req, res) => {
+  router.post('/:id/estimate', async (req, res) => {
     const body = (req.body ?? {}) as { inputs?: unknown; date?: unknown; version?: unknown };
     const inputs = body.inputs;
     if (inputs === null || typeof inputs !== 'object' || Array.isArray(inputs)) {
@@ -180,21 +151,13 @@ export function definitionRoutes(deps: DefinitionRoutesDeps): Router {
     const row = await definitionOf(pool, req, body.version);
     const date = (body.date as string | undefined) ?? kyivDate(Date.now());
     const card = await selectRateCardOn(pool, date);
-    if (!card) {
-      refuse(req, res, 422, 'rate-card-missing', 'No rate card in force', `No rate card is in force on ${date}.`);
-      return;
-    }
-    const estimate = estimateDefinition(
-      row.snapshot,
-      inputs as Record<string, JsonValue>,
-      card.rates,
-      deps.vendorVatPayer ?? true,
-    );
+    if (!card) throw new AppError('rate-card-missing', `No rate card is in force on ${date}.`);
+    const estimate = estimateDefinition(row.snapshot, inputs as Record<string, JsonValue>, card.rates, vendorVatPayer);
     res.json({
       definition: { id: row.id, version: row.version },
       date,
       rateCard: { id: card.id, effectiveFrom: card.effective_from },
-      vatRatePercent: (deps.vendorVatPayer ?? true) ? VAT_RATE_PERCENT : 0,
+      vatRatePercent: vendorVatPayer ? VAT_RATE_PERCENT : 0,
       ...estimate,
     });
   });
