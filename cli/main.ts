@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { registerBillingCommands } from './commands/billing.ts';
+import { registerEstimateCommand, registerGraphCommand, registerValidateCommand } from './commands/definitions.ts';
 import { registerUsersCommand } from './commands/users.ts';
 
 const program = new Command()
@@ -13,6 +14,9 @@ const program = new Command()
 
 registerUsersCommand(program);
 registerBillingCommands(program);
+registerValidateCommand(program);
+registerGraphCommand(program);
+registerEstimateCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DefinitionError, type DefinitionIssue } from './definition-error.ts';
 import { loadDefinition } from './loader.ts';
@@ -13,6 +14,14 @@ inputs:
 steps:
 `;
 /** HEAD has 9 lines; the first step starts on line 10. */
+
+/**
+ * The broken examples live in test/fixtures/definitions/broken, where the `validate` command's
+ * integration test reads them too; most start with HEAD.
+ */
+function broken(name: string): string {
+  return readFileSync(new URL(`../test/fixtures/definitions/broken/${name}.yaml`, import.meta.url), 'utf8');
+}
 
 function issuesOf(source: string): DefinitionIssue[] {
   try {
@@ -32,41 +41,37 @@ function onlyIssue(source: string): DefinitionIssue {
 
 describe('loadDefinition refuses broken definitions with positions', () => {
   it('when the YAML is malformed, then it points at the bad line', () => {
-    const issue = issuesOf(`${HEAD}  - id: a\n    kind: end\n   bad: [1, 2\n`)[0];
+    const issue = issuesOf(broken('malformed-yaml'))[0];
     expect(issue).toMatchObject({ line: 12, column: 1 });
     expect(issue?.message).toMatch(/YAML is malformed/);
   });
 
   it('when a key appears twice, then it points at the second one', () => {
-    const issue = onlyIssue(`${HEAD}  - id: a\n    kind: end\n    id: b\n`);
+    const issue = onlyIssue(broken('duplicate-key'));
     expect(issue).toMatchObject({ line: 12, column: 5 });
     expect(issue.message).toMatch(/appears twice/);
   });
 
   it('when a field is unknown, then it names it and suggests the right one', () => {
-    const issue = onlyIssue(`${HEAD}  - id: a\n    kind: activity\n    activity: notify.send\n    timout: 5m\n`);
+    const issue = onlyIssue(broken('unknown-field'));
     expect(issue).toMatchObject({ line: 13, column: 5, path: 'steps[0].timout', hint: "did you mean 'timeout'?" });
     expect(issue.message).toBe("step 'a': unknown field 'timout'");
   });
 
   it('when a number is quoted, then it is a type error, not a coercion', () => {
-    const issue = onlyIssue(
-      `${HEAD}  - id: a\n    kind: activity\n    activity: notify.send\n    retry: { maximumAttempts: "90" }\n`,
-    );
+    const issue = onlyIssue(broken('quoted-number'));
     expect(issue).toMatchObject({ line: 13, column: 31, path: 'steps[0].retry.maximumAttempts' });
     expect(issue.message).toMatch(/must be a whole number, not the text "90"/);
   });
 
   it('when a boolean is written yes, then it is a type error', () => {
-    const issue = onlyIssue(
-      `${HEAD}  - id: a\n    kind: task\n    title: T\n    assignee: { category: ENG_I }\n    norm: { ENG_I: 1 }\n    billable: yes\n`,
-    );
+    const issue = onlyIssue(broken('yes-boolean'));
     expect(issue).toMatchObject({ line: 15, column: 15, path: 'steps[0].billable' });
     expect(issue.message).toMatch(/must be true or false, not the text "yes"/);
   });
 
   it('when anchors and aliases are used, then each is refused before parsing', () => {
-    const issues = issuesOf(`${HEAD}  - &s { id: a, kind: end }\n  - *s\n`);
+    const issues = issuesOf(broken('anchors-aliases'));
     expect(issues.map((i) => [i.line, i.column])).toEqual([
       [10, 5],
       [11, 5],
@@ -76,13 +81,7 @@ describe('loadDefinition refuses broken definitions with positions', () => {
   });
 
   it('when an alias bomb is loaded, then it is refused at its first anchor without expanding', () => {
-    const rows = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 10; i++) {
-      const prev = String.fromCharCode(96 + i);
-      const name = String.fromCharCode(97 + i);
-      rows.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
-    }
-    const issues = issuesOf(`${rows.join('\n')}\n`);
+    const issues = issuesOf(broken('alias-bomb'));
     expect(issues[0]).toMatchObject({ line: 1, column: 4 });
     expect(issues[0]?.message).toMatch(/anchors \(&a\)/);
   });
@@ -95,7 +94,7 @@ describe('loadDefinition refuses broken definitions with positions', () => {
   });
 
   it('when brackets nest 10,000 deep, then 50 loads in one process each give an error', () => {
-    const deep = `${HEAD}  - id: a\n    kind: activity\n    activity: notify.send\n    input: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`;
+    const deep = broken('deep-brackets');
     for (let i = 0; i < 50; i++) {
       const issue = onlyIssue(deep);
       // `    input: ` is 11 characters; the 33rd bracket is too deep.
@@ -105,30 +104,25 @@ describe('loadDefinition refuses broken definitions with positions', () => {
   });
 
   it('when blocks nest deeper than the indentation cap, then the first too-deep line is named', () => {
-    const lines = Array.from({ length: 200 }, (_, i) => `${' '.repeat(i)}k${i}:`);
-    const issue = onlyIssue(`${lines.join('\n')} x\n`);
+    const issue = onlyIssue(broken('deep-indentation'));
     expect(issue).toMatchObject({ line: 130, column: 1 });
     expect(issue.message).toMatch(/indented 129 spaces/);
   });
 
   it('when a step kind is unknown, then it suggests the closest kind', () => {
-    const issue = onlyIssue(`${HEAD}  - id: a\n    kind: aproval\n`);
+    const issue = onlyIssue(broken('unknown-kind'));
     expect(issue).toMatchObject({ line: 11, column: 11, path: 'steps[0].kind', hint: "did you mean 'approval'?" });
     expect(issue.message).toBe("step 'a': unknown step kind 'aproval'");
   });
 
   it('when a goto names a missing step, then it points at the goto', () => {
-    const issue = onlyIssue(
-      `${HEAD}  - id: a\n    kind: switch\n    cases:\n      - when: inputs.count > 1\n        goto: nowhere\n  - id: b\n    kind: end\n`,
-    );
+    const issue = onlyIssue(broken('missing-goto'));
     expect(issue).toMatchObject({ line: 14, column: 15, path: 'steps[0].cases[0].goto' });
     expect(issue.message).toBe("step 'a': there is no step 'nowhere' to go to");
   });
 
   it('when steps loop without a bound, then the jump that closes the loop is named', () => {
-    const issue = onlyIssue(
-      `${HEAD}  - id: a\n    kind: activity\n    activity: notify.send\n  - id: b\n    kind: activity\n    activity: notify.send\n    next: a\n`,
-    );
+    const issue = onlyIssue(broken('unbounded-loop'));
     expect(issue).toMatchObject({ line: 16, column: 11, path: 'steps[1].next' });
     expect(issue.message).toMatch(/a → b → a form a loop that nothing bounds/);
     expect(issue.hint).toMatch(/maxIterations/);
@@ -140,27 +134,21 @@ describe('loadDefinition refuses broken definitions with positions', () => {
   });
 
   it('when an expression calls a function that does not exist, then it points into the expression', () => {
-    const issue = onlyIssue(
-      `${HEAD}  - id: a\n    kind: switch\n    cases:\n      - when: inputs.count > 1 && frobnicate(inputs.count)\n        goto: b\n  - id: b\n    kind: end\n`,
-    );
+    const issue = onlyIssue(broken('unknown-function'));
     // `      - when: ` is 14 characters; `frobnicate` starts 20 characters into the expression.
     expect(issue).toMatchObject({ line: 13, column: 15 + 20, path: 'steps[0].cases[0].when' });
     expect(issue.message).toMatch(/calls 'frobnicate'/);
   });
 
   it('when a form is not valid JSON Schema, then it points at the bad keyword', () => {
-    const issue = onlyIssue(
-      `${HEAD}  - id: a\n    kind: task\n    title: T\n    assignee: { category: ENG_I }\n    norm: { ENG_I: 1 }\n    form:\n      type: object\n      properties:\n        answer: { type: text }\n`,
-    );
+    const issue = onlyIssue(broken('invalid-form'));
     expect(issue).toMatchObject({ line: 18, column: 25, path: 'steps[0].form.properties.answer.type' });
     expect(issue.message).toMatch(/the form is not valid JSON Schema/);
     expect(issue.hint).toMatch(/string/);
   });
 
   it('when several things are wrong, then all are reported, ordered by position', () => {
-    const issues = issuesOf(
-      `${HEAD}  - id: a\n    kind: activity\n    activity: notify.sedn\n    input: { x: '\${steps.zz.output}', y: 'n=\${inputs.cnt}' }\n  - id: a\n    kind: end\n`,
-    );
+    const issues = issuesOf(broken('several-problems'));
     expect(issues.map((i) => `${i.line}:${i.column}`)).toEqual(['12:15', '13:20', '13:47', '14:9']);
     expect(issues[0]?.hint).toBe("did you mean 'notify.send'?");
     expect(issues[3]?.message).toMatch(/used twice/);
@@ -168,7 +156,7 @@ describe('loadDefinition refuses broken definitions with positions', () => {
 
   it('formats each issue as file:line:column: message', () => {
     try {
-      loadDefinition(`${HEAD}  - id: a\n    kind: aproval\n`, 'demo.yaml');
+      loadDefinition(broken('unknown-kind'), 'demo.yaml');
     } catch (error) {
       expect((error as DefinitionError).message).toContain("demo.yaml:11:11: step 'a': unknown step kind 'aproval'");
       expect((error as DefinitionError).code).toBe('definition-invalid');
