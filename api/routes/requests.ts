@@ -123,7 +123,7 @@ export function requestRoutes(deps: RouteDeps): Router {
       throw new AppError(
         'request-already-triaged',
         `Request ${request.reference} was triaged already (${request.status}) by ${request.triaged_by}.`,
-        { status: request.status },
+        { requestStatus: request.status },
       );
     }
     let engagementId: string | null = null;
@@ -156,7 +156,7 @@ export function requestRoutes(deps: RouteDeps): Router {
     if (!triaged) throw new AppError('not-found', `No service request ${id}.`);
     if (!triaged.updated && triaged.row.status !== body.outcome) {
       throw new AppError('request-already-triaged', `Request ${request.reference} was triaged meanwhile.`, {
-        status: triaged.row.status,
+        requestStatus: triaged.row.status,
       });
     }
     res.status(triaged.updated ? 201 : 200).json(serviceRequestView(triaged.row));

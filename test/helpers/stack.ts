@@ -11,6 +11,7 @@ import { loadContract, responseMismatch, type Contract } from '../../api/contrac
 import type { RateLimits } from '../../api/gate.ts';
 import { connectTemporal, type TemporalGateway } from '../../api/temporal-client.ts';
 import { publishCatalog } from '../../definitions/publish.ts';
+import type { LogLevel } from '../../lib/config.ts';
 import { createLogger } from '../../lib/logger.ts';
 import type { Pool } from '../../db/pool.ts';
 import { createEngagementWorker } from '../../worker/create-worker.ts';
@@ -59,7 +60,7 @@ export async function startTestStack(
     Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
   }
-  const logger = createLogger('silent', 'test');
+  const logger = createLogger((process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'silent', 'test');
   const { pool, url: databaseUrl } = await createTestDatabase();
   await publishCatalog(pool);
   await createProbeTable(pool);

@@ -1,0 +1,294 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PERMISSIONS } from '../../api/authorization.ts';
+import { insertSeedRunningEngagements, insertSeedTasks } from '../../db/queries/task-seed.ts';
+import { apiClient, startTestStack, testContract, type TestStack } from '../helpers/stack.ts';
+
+/**
+ * The authorization matrix of docs/authorization.md, asserted over HTTP for every operation of the
+ * OpenAPI document × every role (and no key) × an object of the caller's own and one of someone
+ * else's. The expectations are written out here, not read from api/authorization.ts, so a change
+ * to either shows up as a failure; an operation of the document without a row here fails too.
+ */
+type Caller = 'anonymous' | 'admin' | 'pm' | 'engineer' | 'finance';
+type Scope = 'engagement' | 'task' | 'user' | 'key' | null;
+
+const CALLERS: Record<Exclude<Caller, 'anonymous'>, string> = {
+  admin: 'admin',
+  pm: 'olena.pm',
+  engineer: 'andrii.eng1',
+  finance: 'maria.finance',
+};
+
+/**
+ * operationId → who may call it, and which kind of object its path names. Within a scope, admins
+ * see every object; finance every engagement; PMs and engineers only their own (others are 404).
+ */
+const MATRIX: Record<string, { roles: Caller[] | 'public'; scope: Scope }> = {
+  getLivez: { roles: 'public', scope: null },
+  getReadyz: { roles: 'public', scope: null },
+  getMetrics: { roles: 'public', scope: null },
+  getOpenApi: { roles: 'public', scope: null },
+  getDocs: { roles: 'public', scope: null },
+  submitServiceRequest: { roles: 'public', scope: null },
+  getMe: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
+  listUsers: { roles: ['admin'], scope: null },
+  createUser: { roles: ['admin'], scope: null },
+  createApiKey: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: 'user' },
+  revokeApiKey: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: 'key' },
+  launchEngagement: { roles: ['admin', 'pm'], scope: null },
+  listEngagements: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
+  getEngagement: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: 'engagement' },
+  getEngagementTimeline: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: 'engagement' },
+  cancelEngagement: { roles: ['admin', 'pm'], scope: 'engagement' },
+  listTasks: { roles: ['admin', 'pm', 'engineer'], scope: null },
+  getTask: { roles: ['admin', 'pm', 'engineer'], scope: 'task' },
+  claimTask: { roles: ['admin', 'pm', 'engineer'], scope: 'task' },
+  completeTask: { roles: ['admin', 'pm', 'engineer'], scope: 'task' },
+  listDefinitions: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
+  getDefinition: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
+  getDefinitionGraph: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
+  validateDefinition: { roles: ['admin', 'pm', 'engineer'], scope: null },
+  publishDefinition: { roles: ['admin'], scope: null },
+  estimateDefinition: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
+  listBillingRecords: { roles: ['admin', 'finance'], scope: null },
+  getBillingSummary: { roles: ['admin', 'finance'], scope: null },
+  reverseBillingRecord: { roles: ['admin', 'finance'], scope: null },
+  createAct: { roles: ['admin', 'finance'], scope: null },
+  listActsOfEngagement: { roles: ['admin', 'pm', 'finance'], scope: 'engagement' },
+  issueAct: { roles: ['admin', 'finance'], scope: null },
+  signAct: { roles: ['admin', 'finance'], scope: null },
+  getEntitlement: { roles: ['admin', 'pm', 'finance'], scope: null },
+  listServiceRequests: { roles: ['admin', 'pm'], scope: null },
+  triageServiceRequest: { roles: ['admin', 'pm'], scope: null },
+};
+
+/** Who sees someone else's object of a scope (the rest get 404). */
+const SEES_OTHERS: Record<Exclude<Scope, null>, Caller[]> = {
+  engagement: ['admin', 'finance'],
+  task: ['admin'],
+  user: ['admin'],
+  key: ['admin'],
+};
+
+const MINIMAL_YAML = `id: authz-probe
+version: 1
+title: Authorization probe
+service: B-HOTLINE
+inputs: { type: object }
+steps:
+  - id: answer
+    kind: task
+    title: Answer
+    assignee: { category: ENG_I }
+    norm: { ENG_I: 1 }
+`;
+
+interface Objects {
+  engagement: { own: Record<Caller, string>; other: string };
+  task: { own: Record<Caller, string>; other: string };
+  user: { own: Record<Caller, string>; other: string };
+  key: { own: Record<Caller, string>; other: string };
+  request: string;
+}
+
+describe('authorization: every operation × every role × own and other objects', () => {
+  let stack: TestStack;
+  let objects: Objects;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ worker: false });
+    const admin = apiClient(stack, 'admin');
+    // A second PM (managing kp-vodokanal) and an engineer of another group own the "other" objects.
+    for (const body of [
+      { id: 'petro.pm', name: 'Petro (PM)', role: 'pm', managesCustomers: ['kp-vodokanal'], key: { label: 'matrix' } },
+      { id: 'ivan.eng', name: 'Ivan (engineer)', role: 'engineer', category: 'ENG_II', groups: ['water'], key: {} },
+    ]) {
+      const created = await admin('POST', '/v1/users', body);
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      stack.keys[body.id] = created.body.apiKey.key as string;
+    }
+    const [ownEngagement] = await insertSeedRunningEngagements(stack.pool, {
+      customerId: 'kp-teplomerezha',
+      serviceCode: 'B-HOTLINE',
+      definitionId: 'minimal',
+      count: 1,
+      launchedBy: 'olena.pm',
+    });
+    const [otherEngagement] = await insertSeedRunningEngagements(stack.pool, {
+      customerId: 'kp-vodokanal',
+      serviceCode: 'B-HOTLINE',
+      definitionId: 'minimal',
+      count: 1,
+      launchedBy: 'petro.pm',
+    });
+    await insertSeedTasks(stack.pool, {
+      engagementIds: [ownEngagement!],
+      count: 1,
+      category: 'ENG_I',
+      group: 'gis',
+      user: null,
+      batch: 'own',
+    });
+    await insertSeedTasks(stack.pool, {
+      engagementIds: [otherEngagement!],
+      count: 1,
+      category: 'ENG_II',
+      group: 'water',
+      user: 'ivan.eng',
+      batch: 'other',
+    });
+    // Spare keys to revoke: each caller's own, and one of ivan.eng's.
+    const spare = async (user: string) => {
+      const minted = await apiClient(stack, user)('POST', `/v1/users/${user}/keys`, { label: 'spare' });
+      expect(minted.status).toBe(201);
+      return minted.body.id as string;
+    };
+    const ownKeys = {} as Record<Caller, string>;
+    for (const [role, user] of Object.entries(CALLERS)) ownKeys[role as Caller] = await spare(user);
+    ownKeys.anonymous = '000000000000';
+    const request = await apiClient(stack, null)('POST', '/v1/requests', {
+      customer: { name: 'Міськводоканал' },
+      contact: { name: 'Oleh', email: 'oleh@example.org' },
+      text: 'Our network model lost its valves after an import.',
+    });
+    expect(request.status).toBe(201);
+    const listed = await admin('GET', '/v1/requests');
+    const same = <T>(value: T): Record<Caller, T> => ({
+      anonymous: value,
+      admin: value,
+      pm: value,
+      engineer: value,
+      finance: value,
+    });
+    objects = {
+      engagement: { own: same(ownEngagement!), other: otherEngagement! },
+      task: { own: same('seed-own-1'), other: 'seed-other-1' },
+      user: {
+        own: { anonymous: 'admin', ...Object.fromEntries(Object.entries(CALLERS)) } as Record<Caller, string>,
+        other: 'ivan.eng',
+      },
+      key: { own: ownKeys, other: await spare('ivan.eng') },
+      request: listed.body.items[0].id as string,
+    };
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('when the document is read, then every operation has a row in the matrix and in api/authorization.ts', () => {
+    const documented = testContract().operations.map((o) => o.operationId);
+    expect(new Set(documented).size).toBe(documented.length);
+    expect([...documented].sort()).toEqual(Object.keys(MATRIX).sort());
+    expect(Object.keys(PERMISSIONS).sort()).toEqual(Object.keys(MATRIX).sort());
+  });
+
+  /** The path of an operation with its parameters filled for the caller: own or other object. */
+  function pathFor(template: string, scope: Scope, caller: Caller, whose: 'own' | 'other'): string {
+    const id = scope === null ? null : whose === 'own' ? objects[scope].own[caller] : objects[scope].other;
+    return template
+      .replace('{id}', (name) => {
+        if (id !== null) return id;
+        if (template.startsWith('/v1/definitions')) return 'minimal';
+        if (template.startsWith('/v1/customers')) return 'kp-teplomerezha';
+        if (template.startsWith('/v1/requests')) return objects.request;
+        return name === '{id}' ? '99999999' : name;
+      })
+      .replace('{engagementId}', id ?? objects.engagement.own.admin)
+      .replace('{actId}', '99999999');
+  }
+
+  /** A request each operation accepts in shape, so the answer is about who asks, not what. */
+  function requestFor(operationId: string): { query?: string; body?: unknown; type?: string } {
+    switch (operationId) {
+      case 'createUser':
+        return { body: { id: `u${Math.random().toString(36).slice(2, 10)}`, name: 'Probe', role: 'finance' } };
+      case 'createApiKey':
+        return { body: { label: 'matrix' } };
+      case 'launchEngagement':
+        return { body: { definitionId: 'no-such-definition', customerId: 'kp-teplomerezha' } };
+      case 'completeTask':
+        return { body: { result: { answer: 'probe' }, hoursSpent: 0.5 } };
+      case 'validateDefinition':
+      case 'publishDefinition':
+        return { body: MINIMAL_YAML, type: 'application/yaml' };
+      case 'estimateDefinition':
+        return { body: { inputs: { topic: 'x' } } };
+      case 'reverseBillingRecord':
+        return { body: { reason: 'matrix probe' } };
+      case 'createAct':
+        return { body: { engagementId: objects.engagement.own.admin } };
+      case 'getEntitlement':
+        return { query: '?service=B-HOTLINE' };
+      case 'submitServiceRequest':
+        return {
+          body: {
+            customer: { id: 'kp-teplomerezha' },
+            contact: { name: 'Probe', phone: '+380 57 700 00 00' },
+            text: 'Authorization matrix probe request.',
+          },
+        };
+      case 'triageServiceRequest':
+        return { body: { outcome: 'rejected', reason: 'matrix probe' } };
+      default:
+        return {};
+    }
+  }
+
+  const callers: Caller[] = ['anonymous', 'admin', 'pm', 'engineer', 'finance'];
+
+  it('when each caller calls each operation on own and other objects, then the answers follow the matrix', async () => {
+    const failures: string[] = [];
+    let checked = 0;
+    for (const operation of testContract().operations) {
+      const row = MATRIX[operation.operationId]!;
+      for (const caller of callers) {
+        for (const whose of row.scope === null ? (['own'] as const) : (['own', 'other'] as const)) {
+          const path = pathFor(operation.path, row.scope, caller, whose);
+          const { query = '', body, type } = requestFor(operation.operationId);
+          const client = apiClient(stack, caller === 'anonymous' ? null : CALLERS[caller]);
+          const response = await client(
+            operation.method.toUpperCase(),
+            `${path}${query}`,
+            body,
+            type ? { 'content-type': type } : {},
+          );
+          checked += 1;
+          const label = `${operation.operationId} ${operation.method.toUpperCase()} ${path} as ${caller} (${whose}) → ${response.status}`;
+          const allowed = row.roles === 'public' || (caller !== 'anonymous' && row.roles.includes(caller));
+          if (row.roles !== 'public' && caller === 'anonymous') {
+            if (response.status !== 401) failures.push(`${label}, expected 401`);
+          } else if (!allowed) {
+            if (response.status !== 403) failures.push(`${label}, expected 403`);
+          } else if (row.scope !== null && whose === 'other' && !SEES_OTHERS[row.scope].includes(caller)) {
+            if (response.status !== 404) failures.push(`${label}, expected 404 (not visible)`);
+          } else if ([401, 403].includes(response.status) || (row.scope !== null && response.status === 404)) {
+            failures.push(`${label}, expected to be let through: ${JSON.stringify(response.body)}`);
+          } else if (response.status >= 500) {
+            failures.push(`${label}: ${JSON.stringify(response.body)}`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBeGreaterThan(200);
+  });
+
+  it('when a PM manages a customer, then they see its engagements and tasks though another PM launched them', async () => {
+    const petro = apiClient(stack, 'petro.pm');
+    const olena = apiClient(stack, 'olena.pm');
+    expect((await petro('GET', `/v1/engagements/${objects.engagement.other}`)).status).toBe(200);
+    expect((await petro('GET', `/v1/tasks/${objects.task.other}`)).status).toBe(200);
+    expect((await petro('GET', `/v1/engagements/${objects.engagement.own.pm}`)).status).toBe(404);
+    const listed = await olena('GET', '/v1/engagements');
+    expect(listed.body.items.map((e: { id: string }) => e.id)).toEqual([objects.engagement.own.pm]);
+    const all = await apiClient(stack, 'maria.finance')('GET', '/v1/engagements');
+    expect(all.body.items).toHaveLength(2);
+  });
+
+  it('when an engineer lists engagements, then they see those with a task they may work on', async () => {
+    const andrii = await apiClient(stack, 'andrii.eng1')('GET', '/v1/engagements');
+    expect(andrii.body.items.map((e: { id: string }) => e.id)).toEqual([objects.engagement.own.engineer]);
+    const ivan = await apiClient(stack, 'ivan.eng')('GET', '/v1/engagements');
+    expect(ivan.body.items.map((e: { id: string }) => e.id)).toEqual([objects.engagement.other]);
+  });
+});
