@@ -54,13 +54,14 @@ export interface Problem {
 
 export function problemOf(error: AppError, instance?: string): Problem {
   const { status, title } = PROBLEMS[error.code];
+  // Extensions first: details never overwrite the members RFC 9457 defines.
   return {
+    ...(error.details ?? {}),
     type: `/problems/${error.code}`,
     title,
     status,
     detail: error.message,
     ...(instance ? { instance } : {}),
-    ...(error.details ?? {}),
   };
 }
 
