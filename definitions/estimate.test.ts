@@ -165,6 +165,14 @@ describe('estimateDefinition resolves what the inputs decide', () => {
     expect(estimate.assumptions).toContain("forEach 'each' runs its body for 3 item(s) given by the inputs");
   });
 
+  it('when the steps come back in another key order (a JSONB round trip), then the estimate is the same', () => {
+    const snapshot = catalog('import');
+    const shuffled = { ...snapshot, steps: Object.fromEntries(Object.entries(snapshot.steps).reverse()) };
+    expect(estimateDefinition(shuffled, { projectId: 'p1' }, RATES, true)).toEqual(
+      estimateDefinition(snapshot, { projectId: 'p1' }, RATES, true),
+    );
+  });
+
   it('when a subprocess runs, then its hours are left out and said so', () => {
     const estimate = estimateDefinition(catalog('integration'), {}, RATES, true);
     expect(

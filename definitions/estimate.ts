@@ -18,7 +18,7 @@ import { evaluateExpression, expressionReferences } from '../workflows/expressio
 import { AppError } from '../lib/errors.ts';
 import { normHoursFromNumber, priceNormLine, sumLines, sumNormHours } from '../lib/money.ts';
 import { CATEGORIES } from './model.ts';
-import { orderSequence } from './sequence-order.ts';
+import { orderSequence, readingOrder } from './sequence-order.ts';
 import type { Category, JsonValue, ProcessSnapshot, Step } from './model.ts';
 
 /** One category of an estimate. Hours are decimal numbers (12.5); money is whole kopecks. */
@@ -124,7 +124,7 @@ class Estimator {
   }
 
   get assumptions(): string[] {
-    return Object.keys(this.snapshot.steps).flatMap((id) => this.notes.get(id) ?? []);
+    return readingOrder(this.snapshot).flatMap((id) => this.notes.get(id) ?? []);
   }
 
   /** The value of an expression that reads nothing but `inputs`; `unknown` otherwise. */

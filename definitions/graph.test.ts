@@ -72,8 +72,8 @@ const EXPECTED_MERMAID = `flowchart TD
     end
   end
   s_check{"check"}
-  s_give_up>"give-up"]
   s_end((("end")))
+  s_give_up>"give-up"]
   start --> s_draft
   s_draft --> s_review
   s_review -->|"approved"| s_fetch
@@ -161,6 +161,13 @@ const catalog: [string, ProcessSnapshot][] = readdirSync(CATALOG)
 describe('toMermaid', () => {
   it('when a small definition is drawn, then every step, jump, branch and loop appears as expected', () => {
     expect(toMermaid(loadDefinition(SMALL, 'small.yaml').snapshot)).toBe(EXPECTED_MERMAID);
+  });
+
+  it('when the steps come back in another key order (a JSONB round trip), then the text is the same', () => {
+    const snapshot = loadDefinition(SMALL, 'small.yaml').snapshot;
+    const shuffled = { ...snapshot, steps: Object.fromEntries(Object.entries(snapshot.steps).reverse()) };
+    expect(toMermaid(shuffled)).toBe(EXPECTED_MERMAID);
+    expect(toSvg(shuffled)).toBe(toSvg(snapshot));
   });
 
   it.each(catalog)('when %s is drawn, then every step is a node', (_, snapshot) => {

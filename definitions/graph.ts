@@ -5,7 +5,7 @@
  * so the same definition always draws the same way.
  */
 import type { ProcessSnapshot, Step, StepKind } from './model.ts';
-import { orderSequence } from './sequence-order.ts';
+import { orderSequence, readingOrder } from './sequence-order.ts';
 
 /** `start`/`done` mark where the main sequence begins and completes. */
 export type GraphNodeKind = StepKind | 'start' | 'done';
@@ -69,7 +69,7 @@ class GraphBuilder {
   private readonly documentIndex: Map<string, number>;
 
   constructor(private readonly snapshot: ProcessSnapshot) {
-    this.documentIndex = new Map(Object.keys(snapshot.steps).map((id, index) => [id, index]));
+    this.documentIndex = new Map(readingOrder(snapshot).map((id, index) => [id, index]));
   }
 
   /** A node key safe for Mermaid (no `-`, never a keyword such as `end`), unique per step id. */
@@ -107,7 +107,7 @@ class GraphBuilder {
   /** Draws one sequence; `exit` is where its end leads (null: nowhere, as after compensation). */
   sequence(start: string, cluster: string | null, exit: Exit | null): void {
     const order = orderSequence(this.snapshot, start);
-    // Nodes in the order the document lists them reads best; the walk only tells which jumps loop.
+    // Nodes in reading order (main path, then side paths); the walk only tells which jumps loop.
     const ids = [...order.ids].sort((a, b) => (this.documentIndex.get(a) ?? 0) - (this.documentIndex.get(b) ?? 0));
     ids.forEach((id) => {
       const step = this.step(id);

@@ -58,3 +58,25 @@ export function orderSequence(snapshot: ProcessSnapshot, start: string): Sequenc
     isLoop: (from, to) => loops.has(`${from}\u0000${to}`),
   };
 }
+
+/**
+ * Every step of a snapshot in reading order: the main path first, each block right after the step
+ * that owns it, side paths (jump targets) after the path they leave, compensation last. It depends on
+ * the steps' pointers only, not on the key order of `steps`, which a JSONB round trip does not keep.
+ */
+export function readingOrder(snapshot: ProcessSnapshot): string[] {
+  const order: string[] = [];
+  const seen = new Set<string>();
+  const pending = [snapshot.start, ...(snapshot.compensation === null ? [] : [snapshot.compensation])].reverse();
+  while (pending.length > 0) {
+    const id = pending.pop() as string;
+    const step = snapshot.steps[id];
+    if (seen.has(id) || !step) continue;
+    seen.add(id);
+    order.push(id);
+    const blocks =
+      step.kind === 'parallel' ? step.branches.map((b) => b.start) : step.kind === 'forEach' ? [step.start] : [];
+    pending.push(...[...blocks, ...jumpsOf(step)].reverse());
+  }
+  return order;
+}
