@@ -124,7 +124,7 @@ describe('potik graph', () => {
     const mermaid = await potik(['graph', IMPORT]);
     expect(mermaid.code).toBe(0);
     expect(mermaid.stdout).toMatch(/^flowchart TD\n/);
-    expect(mermaid.stdout).toContain("s_trial_ok -.->|\"!steps['review-trial'].result.ok ≤3×\"| s_mapping");
+    expect(mermaid.stdout).toContain('s_trial_ok -.->|"!steps[\'review-trial\'].result.ok ≤3×"| s_mapping');
 
     const out = join(mkdtempSync(join(tmpdir(), 'potik-graph-')), 'import.svg');
     const svg = await potik(['graph', IMPORT, '--svg', '-o', out]);
