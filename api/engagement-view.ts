@@ -21,8 +21,14 @@ export function searchAttributesAtStart(row: EngagementRow): SearchAttributePair
  */
 export async function engagementStateOf(temporal: TemporalGateway, id: string): Promise<EngagementState | null> {
   try {
-    return await temporal.client.workflow.getHandle(id).query(stateQuery);
+    // A query needs a worker to answer it; without one the call would hang for the default 30 s.
+    return await temporal.client.connection.withDeadline(Date.now() + STATE_QUERY_TIMEOUT_MS, () =>
+      temporal.client.workflow.getHandle(id).query(stateQuery),
+    );
   } catch {
     return null;
   }
 }
+
+/** How long an engagement view waits for the workflow's own state before showing the read model alone. */
+export const STATE_QUERY_TIMEOUT_MS = 3000;
