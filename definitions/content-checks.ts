@@ -262,7 +262,24 @@ function missingInput(schema: JsonValue, path: string[]): string[] | undefined {
 
 let schemaAjv: Ajv2020 | undefined;
 
+/**
+ * Schemas (as JSON text) that validated and compiled before. Compiling generates code and is most
+ * of a definition's load time, so a warm load of the same forms skips it; bounded, oldest out.
+ */
+const knownGoodSchemas = new Set<string>();
+const MAX_KNOWN_GOOD_SCHEMAS = 1000;
+
+function rememberGoodSchema(key: string): void {
+  if (knownGoodSchemas.size >= MAX_KNOWN_GOOD_SCHEMAS) {
+    const oldest = knownGoodSchemas.values().next().value;
+    if (oldest !== undefined) knownGoodSchemas.delete(oldest);
+  }
+  knownGoodSchemas.add(key);
+}
+
 function checkSchema(ctx: CheckContext, path: PathSegment[], schema: JsonValue, what: string): void {
+  const key = JSON.stringify(schema);
+  if (knownGoodSchemas.has(key)) return;
   schemaAjv ??= addFormats.default(new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true }));
   const ajv = schemaAjv;
   if (!ajv.validateSchema(schema as object)) {
@@ -294,6 +311,7 @@ function checkSchema(ctx: CheckContext, path: PathSegment[], schema: JsonValue, 
   try {
     ajv.compile(schema as object);
     ajv.removeSchema(schema as object);
+    rememberGoodSchema(key);
   } catch (error) {
     const message = (error as Error).message.split('\n')[0] ?? '';
     const keyword = /unknown keyword: "([^"]+)"/.exec(message);

@@ -147,6 +147,16 @@ describe('loadDefinition refuses broken definitions with positions', () => {
     expect(issue.hint).toMatch(/string/);
   });
 
+  it('when a definition with a good and a broken form loads twice, then both loads report the same problem', () => {
+    const source = broken('invalid-form').replace(
+      '  - id: a\n',
+      '  - id: ok\n    kind: task\n    title: T\n    assignee: { category: ENG_I }\n    billable: false\n    form: { type: object }\n  - id: a\n',
+    );
+    const first = issuesOf(source);
+    expect(first).toHaveLength(1);
+    expect(issuesOf(source)).toEqual(first);
+  });
+
   it('when several things are wrong, then all are reported, ordered by position', () => {
     const issues = issuesOf(broken('several-problems'));
     expect(issues.map((i) => `${i.line}:${i.column}`)).toEqual(['12:15', '13:20', '13:47', '14:9']);
