@@ -90,8 +90,10 @@ export interface EngagementResult {
   reason?: string;
 }
 
+// Platform activities are short database writes: a lost attempt (a killed worker) is retried
+// after 10 s rather than stalling the engagement for a minute.
 const platform = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '10 seconds',
   retry: {
     initialInterval: '1s',
     maximumInterval: '1 minute',

@@ -76,8 +76,13 @@ export async function insertBillingEntry(db: Queryable, p: InsertBillingEntryPar
       p.performedBy,
     ],
   );
-  if (!rows[0]) throw new Error(`engagement ${p.engagementId} does not exist; no billing entry recorded`);
-  return rows[0];
+  if (rows[0]) return rows[0];
+  // An overlapping attempt inserted the row after this statement's snapshot was taken: read it anew.
+  const again = await db.query<BillingEntryRow>('SELECT * FROM billing_entries WHERE idempotency_key = $1', [
+    p.idempotencyKey,
+  ]);
+  if (!again.rows[0]) throw new Error(`engagement ${p.engagementId} does not exist; no billing entry recorded`);
+  return again.rows[0];
 }
 
 export async function selectBillingEntriesOfEngagement(

@@ -20,5 +20,10 @@ export async function insertNotification(db: Queryable, p: InsertNotificationPar
      LIMIT 1`,
     [p.idempotencyKey, p.engagementId, p.recipient, p.subject, p.body],
   );
-  return rows[0]!.id;
+  if (rows[0]) return rows[0].id;
+  // An overlapping attempt inserted the row after this statement's snapshot was taken: read it anew.
+  const again = await db.query<{ id: number }>('SELECT id FROM notifications WHERE idempotency_key = $1', [
+    p.idempotencyKey,
+  ]);
+  return again.rows[0]!.id;
 }
