@@ -35,6 +35,8 @@ declare module 'express-serve-static-core' {
   interface Request {
     /** The operation of the OpenAPI document this request names. */
     operation?: Operation;
+    /** The JSON body spells a NUL character, which PostgreSQL text cannot hold. */
+    nulInBody?: boolean;
   }
 }
 
@@ -60,6 +62,9 @@ function hasBody(req: Request): boolean {
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
+/** How JSON spells U+0000; PostgreSQL text cannot hold it, so such bodies are refused up front. */
+const NUL_ESCAPE = Buffer.from('\\u0000');
+
 /** Refuses a declared body over the limit before reading a byte of it. */
 export const contentLengthLimit: RequestHandler = (req, res, next) => {
   const length = Number(req.headers['content-length'] ?? 0);
@@ -83,7 +88,14 @@ export function createGate(options: { contract: Contract; pool: Pool; limits: Ra
   });
   const publicLimit = limiter(600_000, limits.publicRequestsPer10Minutes, {});
   const auth = authenticate(options.pool);
-  const json = express.json({ limit: MAX_BODY_BYTES, type: JSON_TYPES, strict: true });
+  const json = express.json({
+    limit: MAX_BODY_BYTES,
+    type: JSON_TYPES,
+    strict: true,
+    verify: (req, _res, buf) => {
+      if (buf.includes(NUL_ESCAPE)) (req as Request).nulInBody = true;
+    },
+  });
 
   const find: RequestHandler = (req, _res, next) => {
     const found = contract.find(req.method, `${req.baseUrl}${req.path}`);
@@ -92,6 +104,7 @@ export function createGate(options: { contract: Contract; pool: Pool; limits: Ra
       return;
     }
     req.operation = found.operation;
+    if (Object.values(found.params).some((v) => v.includes('\0'))) throw new AppError('not-found', 'No such object.');
     assertPathParams(found.operation, found.params);
     next();
   };
@@ -120,6 +133,11 @@ export function createGate(options: { contract: Contract; pool: Pool; limits: Ra
 
   const validate: RequestHandler = (req, _res, next) => {
     const operation = req.operation!;
+    if (req.nulInBody || req.originalUrl.includes('%00')) {
+      throw new AppError('request-invalid', 'Text may not contain the NUL character (\\u0000).', {
+        errors: [{ path: '', message: 'contains the NUL character' }],
+      });
+    }
     assertQuery(operation, req.query as Record<string, unknown>);
     const body = hasBody(req);
     if (operation.bodyTypes.length === 0) {
