@@ -116,7 +116,7 @@ function yamlBodies(): fc.Arbitrary<string> {
 
 describe('abuse: random and mutated bodies on every write route', () => {
   let stack: TestStack;
-  let ids: Record<string, string>;
+  let ids: { engagement: string; task: string; request: string; key: string };
 
   beforeAll(async () => {
     stack = await startTestStack({ worker: false });
