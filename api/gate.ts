@@ -5,7 +5,7 @@
  * Public operations get a per-address limit instead of a key.
  */
 import express, { type Request, type RequestHandler } from 'express';
-import { rateLimit, type Options } from 'express-rate-limit';
+import { ipKeyGenerator, MemoryStore, rateLimit, type Options } from 'express-rate-limit';
 import type { Pool } from '../db/pool.ts';
 import { AppError } from '../lib/errors.ts';
 import { authenticate } from './auth.ts';
@@ -79,10 +79,33 @@ export const contentLengthLimit: RequestHandler = (req, res, next) => {
 
 export function createGate(options: { contract: Contract; pool: Pool; limits: RateLimits }): RequestHandler[] {
   const { contract, limits } = options;
-  const authFailures = limiter(60_000, limits.authFailuresPerIpPerMinute, {
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-  });
+  // Failed authentications are counted when a 401 goes out, and an address over the limit is
+  // refused before its key is even looked up. (Counting every request and forgetting the successful
+  // ones afterwards would count requests still in flight as failures.)
+  const failures = new MemoryStore();
+  failures.init({ windowMs: 60_000 } as Options);
+  const authFailures: RequestHandler = (req, res, next) => {
+    const address = ipKeyGenerator(req.ip ?? '');
+    failures.get(address).then((seen) => {
+      if (seen && seen.totalHits >= limits.authFailuresPerIpPerMinute) {
+        const seconds = Math.max(
+          1,
+          Math.ceil(((seen.resetTime?.getTime() ?? Date.now() + 60_000) - Date.now()) / 1000),
+        );
+        res.setHeader('retry-after', String(seconds));
+        next(
+          new AppError('rate-limited', `Too many failed authentications; retry in ${seconds} s.`, {
+            retryAfterSeconds: seconds,
+          }),
+        );
+        return;
+      }
+      res.on('finish', () => {
+        if (res.statusCode === 401) void failures.increment(address);
+      });
+      next();
+    }, next);
+  };
   const perKey = limiter(60_000, limits.perKeyPerMinute, {
     keyGenerator: (req) => `key:${req.apiKeyId ?? ''}`,
   });
