@@ -23,6 +23,7 @@ import { isIsoDate, kyivDate } from '../../lib/calendar.ts';
 import { AppError } from '../../lib/errors.ts';
 import { VAT_RATE_PERCENT } from '../../lib/money.ts';
 import { callerOf } from '../auth.ts';
+import { assertMatches } from '../validate.ts';
 
 /** The name a posted source goes by in error positions. */
 export const POSTED_FILE = 'definition.yaml';
@@ -149,6 +150,12 @@ export function definitionRoutes(deps: DefinitionRoutesDeps): Router {
       });
     }
     const row = await definitionOf(pool, req, body.version);
+    // The inputs a launch would accept; validated on a copy, so the estimate names the defaults it took.
+    assertMatches(row.snapshot.inputs, structuredClone(inputs), {
+      code: 'request-invalid',
+      what: 'inputs',
+      root: '/inputs',
+    });
     const date = (body.date as string | undefined) ?? kyivDate(Date.now());
     const card = await selectRateCardOn(pool, date);
     if (!card) throw new AppError('rate-card-missing', `No rate card is in force on ${date}.`);

@@ -198,12 +198,23 @@ describe('the definitions API', () => {
       expect(body.assumptions).toEqual(expected.assumptions);
     });
 
-    it('when no rate card is in force on the date, then 422; an unknown definition 404', async () => {
+    it('when no rate card is in force on the date, then 422; an unknown definition 404; inputs a launch refuses 400', async () => {
       const engineer = apiClient(stack, 'andrii.eng1');
-      const early = await engineer('POST', '/v1/definitions/data-import/estimate', { inputs: {}, date: '1990-01-01' });
+      const early = await engineer('POST', '/v1/definitions/data-import/estimate', {
+        inputs: { projectId: 'p1' },
+        date: '1990-01-01',
+      });
       expect(early.status).toBe(422);
       expect(early.body.type).toBe('/problems/rate-card-missing');
       expect((await engineer('POST', '/v1/definitions/nothing/estimate', { inputs: {} })).status).toBe(404);
+      const wrong = await engineer('POST', '/v1/definitions/data-import/estimate', { inputs: { datasets: 'two' } });
+      expect(wrong.status).toBe(400);
+      expect(wrong.body.errors).toEqual(
+        expect.arrayContaining([
+          { path: '/inputs', message: 'missing required field "projectId"' },
+          expect.objectContaining({ path: '/inputs/datasets' }),
+        ]),
+      );
     });
   });
 });
