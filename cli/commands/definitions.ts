@@ -4,6 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
+import { assertMatches } from '../../api/validate.ts';
 import { selectRateCardOn } from '../../db/queries/billing.ts';
 import { DefinitionError, type DefinitionIssue } from '../../definitions/definition-error.ts';
 import { estimateDefinition } from '../../definitions/estimate.ts';
@@ -146,6 +147,8 @@ export function registerEstimateCommand(program: Command): void {
     .option('--json', 'print the estimate as JSON')
     .action(async (file: string, options: EstimateOptions) => {
       const { snapshot } = loadOrExit(file);
+      // Inputs a launch would refuse give no meaningful estimate; checked on a copy to keep defaults visible.
+      assertMatches(snapshot.inputs, structuredClone(options.inputs), { code: 'request-invalid', what: 'inputs' });
       const config = loadConfig();
       let rates = options.rates;
       let source = 'given';

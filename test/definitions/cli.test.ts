@@ -184,6 +184,12 @@ describe('potik estimate', () => {
     expect(text.stdout).toContain(`Amount incl. VAT: ${formatUah(expected.totals.amountInclVat, { group: ' ' })} UAH`);
   });
 
+  it('when the inputs are ones a launch would refuse, then it names the field and exits 1', async () => {
+    const { code, stderr } = await potik(['estimate', IMPORT, '--inputs', '{"datasets":2}', '--rates', '{"LEAD":1}']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('missing required field "projectId"');
+  });
+
   it('when the rates name an unknown category, then it says which and exits 1', async () => {
     const { code, stderr } = await potik(['estimate', IMPORT, '--inputs', '{}', '--rates', '{"CHIEF":1}']);
     expect(code).toBe(1);
