@@ -1,0 +1,238 @@
+/**
+ * The API under load at 20 concurrent connections: the task inbox with 100,000 open tasks in the
+ * database, the engagement detail (with the workflow's state query), launch, and task completion
+ * (an Update to the running workflow). Not part of `npm test`:
+ *
+ *   npx tsx bench/api.ts [seconds per read scenario, default 10] [launches/completions, default 1000]
+ *
+ * A scratch database (BENCH_DATABASE_URL, default postgres://127.0.0.1:5432/potik_bench_api) is
+ * migrated, seeded with the demo data, the catalog and 100,000 open tasks over 1,000 engagements;
+ * a Temporal dev server and one worker run beside the API in this process. autocannon runs in
+ * this process too (the completion scenario hands out task ids from a shared list), so its own
+ * work is included in the figures.
+ */
+import type { Server } from 'node:http';
+import autocannon from 'autocannon';
+import { defineSearchAttributeKey } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import pg from 'pg';
+import { createApp } from '../api/app.ts';
+import { connectTemporal } from '../api/temporal-client.ts';
+import { ensureDatabase, migrate } from '../db/migrate.ts';
+import { createPool } from '../db/pool.ts';
+import { insertSeedRunningEngagements, insertSeedTasks } from '../db/queries/task-seed.ts';
+import { publishCatalog } from '../definitions/publish.ts';
+import { withDefaultUser } from '../lib/config.ts';
+import { createLogger } from '../lib/logger.ts';
+import { ensureTemporalCli } from '../scripts/temporal-cli.ts';
+import { seedDemoData } from '../scripts/demo-data.ts';
+import { createEngagementWorker } from '../worker/create-worker.ts';
+import { SEARCH_ATTRIBUTES } from '../workflows/messages.ts';
+
+const SECONDS = Number(process.argv[2] ?? 10);
+const WRITES = Number(process.argv[3] ?? 1000);
+const CONNECTIONS = 20;
+const TASKS = 100_000;
+const TASK_QUEUE = 'bench-api';
+
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+const databaseUrl = withDefaultUser(process.env.BENCH_DATABASE_URL ?? 'postgres://127.0.0.1:5432/potik_bench_api');
+const admin = new URL(databaseUrl);
+admin.pathname = '/postgres';
+const dropDb = async () => {
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(
+    `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(new URL(databaseUrl).pathname.slice(1))} WITH (FORCE)`,
+  );
+  await client.end();
+};
+await dropDb();
+await ensureDatabase(databaseUrl);
+await migrate(databaseUrl);
+const pool = createPool(databaseUrl, { applicationName: 'potik-api', max: 20 });
+pool.on('error', () => undefined);
+const keys = await seedDemoData(pool);
+await publishCatalog(pool);
+
+// 100,000 open tasks over 1,000 engagements, a quarter per category: andrii.eng1 (ENG_I) sees 25,000.
+let started = Date.now();
+const engagements = await insertSeedRunningEngagements(pool, {
+  customerId: 'kp-teplomerezha',
+  serviceCode: 'X-IMPORT',
+  definitionId: 'import',
+  count: 1000,
+  launchedBy: 'olena.pm',
+});
+for (const category of ['LEAD', 'ENG_I', 'ENG_II', 'TECH']) {
+  await insertSeedTasks(pool, {
+    engagementIds: engagements,
+    count: TASKS / 4,
+    category,
+    group: null,
+    user: null,
+    batch: category,
+  });
+}
+await pool.query('ANALYZE tasks; ANALYZE engagements');
+console.log(`seeded ${TASKS} open tasks in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+const cli = await ensureTemporalCli();
+const env = await TestWorkflowEnvironment.createLocal({
+  server: {
+    executable: { type: 'existing-path', path: cli.path },
+    ip: '127.0.0.1',
+    searchAttributes: Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) =>
+      defineSearchAttributeKey(name, type === 'Keyword' ? 'KEYWORD' : 'DATETIME'),
+    ),
+    extraArgs: ['--dynamic-config-value', 'frontend.enableServerVersionCheck=false', '--log-level', 'error'],
+  },
+});
+const logger = createLogger('silent', 'bench');
+const connection = await NativeConnection.connect({ address: env.address });
+const worker = await createEngagementWorker({
+  connection,
+  namespace: 'default',
+  taskQueue: TASK_QUEUE,
+  deps: { pool, logger, vendorVatPayer: true },
+});
+const running = worker.run();
+const temporal = await connectTemporal({
+  address: env.address,
+  namespace: 'default',
+  taskQueue: TASK_QUEUE,
+  uiUrl: 'http://127.0.0.1:8233',
+});
+const app = createApp({
+  pool,
+  temporal,
+  logger,
+  vendorVatPayer: true,
+  // One key from one address sends everything: lift the limits so the figures are the work, not 429s.
+  rateLimits: { perKeyPerMinute: 100_000_000, authFailuresPerIpPerMinute: 100_000_000 },
+});
+const server = await new Promise<Server>((resolve) => {
+  const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+});
+const address = server.address();
+const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+const auth = (user: string) => ({ authorization: `Bearer ${keys[user]}`, 'content-type': 'application/json' });
+
+interface Row {
+  scenario: string;
+  p50: number;
+  p99: number;
+  rps: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+const results: Row[] = [];
+
+async function measure(scenario: string, options: Omit<autocannon.Options, 'url'> & { path?: string }): Promise<void> {
+  const { path = '', ...rest } = options;
+  const result = await autocannon({ connections: CONNECTIONS, ...rest, url: `${url}${path}` });
+  const row = {
+    scenario,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    rps: result.requests.average,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+  results.push(row);
+  console.log(JSON.stringify(row));
+}
+
+// A real engagement, answered by the worker, for the detail scenario.
+const launched = await fetch(`${url}/v1/engagements`, {
+  method: 'POST',
+  headers: auth('olena.pm'),
+  body: JSON.stringify({ definitionId: 'minimal', customerId: 'kp-teplomerezha', params: { topic: 'Bench' } }),
+});
+const detailId = ((await launched.json()) as { id: string }).id;
+
+const inbox = await fetch(`${url}/v1/tasks?limit=50`, { headers: auth('andrii.eng1') });
+if (inbox.status !== 200) throw new Error(`inbox answered ${inbox.status}`);
+
+// Warm-up: JIT, pool connections, plans.
+await autocannon({ url: `${url}/v1/tasks`, connections: CONNECTIONS, duration: 3, headers: auth('andrii.eng1') });
+
+await measure('task inbox (GET /v1/tasks?limit=50, 25,000 visible of 100,000 open)', {
+  duration: SECONDS,
+  headers: auth('andrii.eng1'),
+  path: '/v1/tasks?limit=50',
+});
+await measure('engagement detail (GET /v1/engagements/{id}, with the state query)', {
+  duration: SECONDS,
+  headers: auth('olena.pm'),
+  path: `/v1/engagements/${detailId}`,
+});
+
+let launchNo = 0;
+await measure(`launch (POST /v1/engagements, ${WRITES} launches)`, {
+  amount: WRITES,
+  method: 'POST',
+  headers: auth('olena.pm'),
+  path: '/v1/engagements',
+  requests: [
+    {
+      setupRequest: (request) => ({
+        ...request,
+        body: JSON.stringify({
+          definitionId: 'minimal',
+          customerId: 'kp-teplomerezha',
+          params: { topic: `Bench ${(launchNo += 1)}` },
+        }),
+      }),
+    },
+  ],
+});
+
+// Completion: the task of every launched engagement, each completed once.
+started = Date.now();
+let open: string[] = [];
+while (Date.now() - started < 120_000) {
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT t.id FROM tasks t JOIN engagements e ON e.id = t.engagement_id
+     WHERE e.definition_id = 'minimal' AND t.status = 'open' AND t.step_id = 'answer' ORDER BY t.created_at`,
+  );
+  open = rows.map((r) => r.id);
+  if (open.length >= WRITES) break;
+  await new Promise((resolve) => setTimeout(resolve, 500));
+}
+let next = 0;
+await measure(`task completion (POST /v1/tasks/{id}/complete, ${open.length} completions)`, {
+  amount: open.length,
+  method: 'POST',
+  headers: auth('andrii.eng1'),
+  requests: [
+    {
+      setupRequest: (request) => ({
+        ...request,
+        path: `/v1/tasks/${encodeURIComponent(open[next++ % open.length]!)}/complete`,
+        body: JSON.stringify({ result: { answer: 'Done' }, hoursSpent: 0.5 }),
+      }),
+    },
+  ],
+});
+
+console.log(`\n${CONNECTIONS} connections; read scenarios ${SECONDS} s each after a 3 s warm-up`);
+console.log('| Scenario | p50 ms | p99 ms | req/s | requests | non-2xx | errors |');
+console.log('| --- | --- | --- | --- | --- | --- | --- |');
+for (const r of results) {
+  console.log(
+    `| ${r.scenario} | ${r.p50} | ${r.p99} | ${r.rps.toFixed(0)} | ${r.requests} | ${r.non2xx} | ${r.errors} |`,
+  );
+}
+
+await new Promise<void>((resolve) => server.close(() => resolve()));
+worker.shutdown();
+await running;
+await connection.close();
+await temporal.close();
+await env.teardown();
+await pool.end();
+await dropDb();
