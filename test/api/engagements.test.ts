@@ -83,6 +83,9 @@ describe('engagements: list, timeline and idempotent launch', () => {
     const times = events.map((e) => e.at as string);
     expect([...times].sort()).toEqual(times);
 
+    const metrics = await apiClient(stack, null)('GET', '/metrics');
+    expect(metrics.text).toContain('potik_tasks_completed_total{kind="task"} 1');
+
     // Finance reads the same engagement, without what the engineer entered.
     const finance = await apiClient(stack, 'maria.finance')('GET', `/v1/engagements/${id}`);
     expect(finance.status).toBe(200);
