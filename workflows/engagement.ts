@@ -107,6 +107,8 @@ const readModel = proxyLocalActivities<Activities>({
 });
 
 const SA = {
+  customerId: defineSearchAttributeKey('CustomerId', 'KEYWORD'),
+  serviceCode: defineSearchAttributeKey('ServiceCode', 'KEYWORD'),
   status: defineSearchAttributeKey('EngagementStatus', 'KEYWORD'),
   currentStep: defineSearchAttributeKey('CurrentStep', 'KEYWORD'),
   slaDeadline: defineSearchAttributeKey('SlaDeadline', 'DATETIME'),
@@ -116,6 +118,7 @@ const SA = {
 const PATCHES = {
   currentStepAtWaits: 'current-step-at-waits',
   quotePath: 'quote-path',
+  searchAttributesOnChange: 'search-attributes-on-change',
 } as const;
 
 /** An estimate not approved within this (unless the definition says otherwise) cancels the engagement. */
@@ -192,6 +195,11 @@ class EngagementRun {
   private failure: string | null = null;
   private syncSeq: number;
   private compensated = false;
+  /** The status and SLA deadline last published as search attributes. */
+  private published: { status: EngagementStatus; slaDeadline: string | null } = {
+    status: 'RUNNING',
+    slaDeadline: null,
+  };
 
   constructor(private readonly input: EngagementInput) {
     this.snapshot = input.definition.snapshot;
@@ -485,7 +493,8 @@ class EngagementRun {
   private async runApproval(step: ApprovalStep, record: StepRecord, scope: Scope): Promise<Outcome> {
     const instructions =
       step.instructions === undefined ? null : String(render(step.instructions, this.context(scope)));
-    // Shared by every approver slot: whoever decided in one slot may not decide in another.
+    // Shared by every approver slot: whoever decided in one slot may not decide in another
+    // (the update handler adds each completer to it).
     const excludedUsers = this.records.filter((r) => step.fourEyes.includes(r.stepId) && r.by).map((r) => r.by!);
     const decided: Completion[] = [];
     const slots = new CancellationScope();
@@ -507,7 +516,6 @@ class EngagementRun {
             }).then(
               (completion) => {
                 decided.push(completion);
-                excludedUsers.push(completion.by);
                 const approvals = decided.filter((d) => d.decision === 'approve').length;
                 const verdict = approvalOutcome(
                   step.rule,
@@ -767,6 +775,11 @@ class EngagementRun {
     });
     const result = await executeChild(engagementWorkflow, {
       workflowId: childId,
+      typedSearchAttributes: [
+        { key: SA.customerId, value: this.input.customerId },
+        { key: SA.serviceCode, value: definition.snapshot.service },
+        { key: SA.status, value: 'RUNNING' },
+      ],
       args: [
         {
           engagementId: childId,
@@ -870,10 +883,16 @@ class EngagementRun {
 
   private async sync({ closed = false }: { closed?: boolean }): Promise<void> {
     this.syncSeq += 1;
-    upsertSearchAttributes([
-      { key: SA.status, value: this.status },
-      ...(this.slaDeadline ? [{ key: SA.slaDeadline, value: new Date(this.slaDeadline) }] : []),
-    ]);
+    // Since the `search-attributes-on-change` patch, status and SLA deadline are upserted only when
+    // they differ from what is published (the start request publishes RUNNING).
+    const changed = this.status !== this.published.status || this.slaDeadline !== this.published.slaDeadline;
+    if (changed || !patched(PATCHES.searchAttributesOnChange)) {
+      upsertSearchAttributes([
+        { key: SA.status, value: this.status },
+        ...(this.slaDeadline ? [{ key: SA.slaDeadline, value: new Date(this.slaDeadline) }] : []),
+      ]);
+      this.published = { status: this.status, slaDeadline: this.slaDeadline };
+    }
     await readModel.syncEngagement({
       engagementId: this.input.engagementId,
       seq: this.syncSeq,

@@ -138,9 +138,14 @@ export class TaskRegistry {
     }
   }
 
-  /** Update handler body: records the completion; the waiting step picks it up. */
+  /**
+   * Update handler body: records the completion; the waiting step picks it up. The completer joins
+   * the task's exclusions at once: approver slots share that list, so whoever decided in one slot is
+   * refused in the others from this moment, not only after the inbox row is written.
+   */
   complete(input: CompleteTaskInput, at: string): Completion {
     const task = this.tasks.get(input.taskId)!;
+    task.excludedUsers.push(input.user.id);
     task.completion = {
       by: input.user.id,
       at,
