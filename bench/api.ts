@@ -11,24 +11,18 @@
  * this process too (the completion scenario hands out task ids from a shared list), so its own
  * work is included in the figures.
  */
+import { scratchDatabase, startDevServer } from '../test/helpers/local-servers.ts';
 import type { Server } from 'node:http';
 import autocannon from 'autocannon';
-import { defineSearchAttributeKey } from '@temporalio/common';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import pg from 'pg';
 import { createApp } from '../api/app.ts';
 import { connectTemporal } from '../api/temporal-client.ts';
-import { ensureDatabase, migrate } from '../db/migrate.ts';
-import { createPool } from '../db/pool.ts';
 import { insertSeedRunningEngagements, insertSeedTasks } from '../db/queries/task-seed.ts';
 import { publishCatalog } from '../definitions/publish.ts';
 import { withDefaultUser } from '../lib/config.ts';
 import { createLogger } from '../lib/logger.ts';
-import { ensureTemporalCli } from '../scripts/temporal-cli.ts';
 import { seedDemoData } from '../scripts/demo-data.ts';
 import { createEngagementWorker } from '../worker/create-worker.ts';
-import { SEARCH_ATTRIBUTES } from '../workflows/messages.ts';
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const WRITES = Number(process.argv[3] ?? 1000);
@@ -38,21 +32,8 @@ const TASK_QUEUE = 'bench-api';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const databaseUrl = withDefaultUser(process.env.BENCH_DATABASE_URL ?? 'postgres://127.0.0.1:5432/potik_bench_api');
-const admin = new URL(databaseUrl);
-admin.pathname = '/postgres';
-const dropDb = async () => {
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(
-    `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(new URL(databaseUrl).pathname.slice(1))} WITH (FORCE)`,
-  );
-  await client.end();
-};
-await dropDb();
-await ensureDatabase(databaseUrl);
-await migrate(databaseUrl);
-const pool = createPool(databaseUrl, { applicationName: 'potik-api', max: 20 });
-pool.on('error', () => undefined);
+const scratch = await scratchDatabase(databaseUrl, { applicationName: 'potik-api', max: 20 });
+const pool = scratch.pool;
 const keys = await seedDemoData(pool);
 await publishCatalog(pool);
 
@@ -78,17 +59,7 @@ for (const category of ['LEAD', 'ENG_I', 'ENG_II', 'TECH']) {
 await pool.query('ANALYZE tasks; ANALYZE engagements');
 console.log(`seeded ${TASKS} open tasks in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-const cli = await ensureTemporalCli();
-const env = await TestWorkflowEnvironment.createLocal({
-  server: {
-    executable: { type: 'existing-path', path: cli.path },
-    ip: '127.0.0.1',
-    searchAttributes: Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) =>
-      defineSearchAttributeKey(name, type === 'Keyword' ? 'KEYWORD' : 'DATETIME'),
-    ),
-    extraArgs: ['--dynamic-config-value', 'frontend.enableServerVersionCheck=false', '--log-level', 'error'],
-  },
-});
+const env = await startDevServer();
 const logger = createLogger('silent', 'bench');
 const connection = await NativeConnection.connect({ address: env.address });
 const worker = await createEngagementWorker({
@@ -234,5 +205,4 @@ await running;
 await connection.close();
 await temporal.close();
 await env.teardown();
-await pool.end();
-await dropDb();
+await scratch.drop();

@@ -9,21 +9,15 @@
  * is created, migrated, seeded with the demo data and dropped at the end. createApp needs a Temporal
  * connection, so a dev server is started as in bench/interpreter.ts (no worker: nothing is launched).
  */
+import { scratchDatabase, startDevServer } from '../test/helpers/local-servers.ts';
 import type { Server } from 'node:http';
 import autocannon from 'autocannon';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { defineSearchAttributeKey } from '@temporalio/common';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import pg from 'pg';
 import { createApp } from '../api/app.ts';
 import { connectTemporal } from '../api/temporal-client.ts';
-import { ensureDatabase, migrate } from '../db/migrate.ts';
-import { createPool } from '../db/pool.ts';
 import { withDefaultUser } from '../lib/config.ts';
 import { createLogger } from '../lib/logger.ts';
-import { ensureTemporalCli } from '../scripts/temporal-cli.ts';
 import { seedDemoData } from '../scripts/demo-data.ts';
-import { SEARCH_ATTRIBUTES } from '../workflows/messages.ts';
 
 const SECONDS = Number(process.argv[2] ?? 15);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -43,36 +37,11 @@ Runtime.install({ logger: new DefaultLogger('ERROR') });
 const databaseUrl = withDefaultUser(
   process.env.BENCH_DATABASE_URL ?? 'postgres://127.0.0.1:5432/potik_bench_entitlement',
 );
-const admin = new URL(databaseUrl);
-admin.pathname = '/postgres';
-const dropDb = async () => {
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(
-    `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(new URL(databaseUrl).pathname.slice(1))} WITH (FORCE)`,
-  );
-  await client.end();
-};
-await dropDb();
-await ensureDatabase(databaseUrl);
-await migrate(databaseUrl);
-// The API process's pool, as api/server.ts makes it.
-const pool = createPool(databaseUrl, { applicationName: 'potik-api' });
-// The scratch database is dropped at the end, ending idle connections: expected, not an error.
-pool.on('error', () => undefined);
+const scratch = await scratchDatabase(databaseUrl, { applicationName: 'potik-api' });
+const pool = scratch.pool;
 const keys = await seedDemoData(pool);
 
-const cli = await ensureTemporalCli();
-const env = await TestWorkflowEnvironment.createLocal({
-  server: {
-    executable: { type: 'existing-path', path: cli.path },
-    ip: '127.0.0.1',
-    searchAttributes: Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) =>
-      defineSearchAttributeKey(name, type === 'Keyword' ? 'KEYWORD' : 'DATETIME'),
-    ),
-    extraArgs: ['--dynamic-config-value', 'frontend.enableServerVersionCheck=false', '--log-level', 'error'],
-  },
-});
+const env = await startDevServer();
 const temporal = await connectTemporal({
   address: env.address,
   namespace: 'default',
@@ -145,5 +114,4 @@ console.log(
 await new Promise<void>((resolve) => server.close(() => resolve()));
 await temporal.close();
 await env.teardown();
-await pool.end();
-await dropDb();
+await scratch.drop();

@@ -4,22 +4,17 @@
  *
  *   npx tsx bench/interpreter.ts [engagements per round, default 100] [rounds, default 3]
  */
+import { scratchDatabase, startDevServer } from '../test/helpers/local-servers.ts';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import pg from 'pg';
 import { createActivities } from '../activities/index.ts';
-import { ensureDatabase, migrate } from '../db/migrate.ts';
-import { createPool } from '../db/pool.ts';
 import { insertEngagement } from '../db/queries/engagements.ts';
 import { loadDefinition } from '../definitions/loader.ts';
 import { withDefaultUser } from '../lib/config.ts';
 import { createLogger } from '../lib/logger.ts';
-import { ensureTemporalCli } from '../scripts/temporal-cli.ts';
 import { seedDemoData } from '../scripts/demo-data.ts';
-import { SEARCH_ATTRIBUTES, type EngagementInput } from '../workflows/messages.ts';
-import { defineSearchAttributeKey } from '@temporalio/common';
+import { type EngagementInput } from '../workflows/messages.ts';
 
 const PER_ROUND = Number(process.argv[2] ?? 100);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -45,36 +40,12 @@ Runtime.install({ logger: new DefaultLogger('ERROR') });
 const databaseUrl = withDefaultUser(
   process.env.BENCH_DATABASE_URL ?? 'postgres://127.0.0.1:5432/potik_bench_interpreter',
 );
-const admin = new URL(databaseUrl);
-admin.pathname = '/postgres';
-const dropDb = async () => {
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(
-    `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(new URL(databaseUrl).pathname.slice(1))} WITH (FORCE)`,
-  );
-  await client.end();
-};
-await dropDb();
-await ensureDatabase(databaseUrl);
-await migrate(databaseUrl);
-const pool = createPool(databaseUrl, { max: 20 });
-// The scratch database is dropped at the end, ending idle connections: expected, not an error.
-pool.on('error', () => undefined);
+const scratch = await scratchDatabase(databaseUrl, { max: 20 });
+const pool = scratch.pool;
 await seedDemoData(pool);
 const compiled = loadDefinition(TEN_STEPS, 'bench-ten.yaml', { activities: new Set(['bench.step']) });
 
-const cli = await ensureTemporalCli();
-const env = await TestWorkflowEnvironment.createLocal({
-  server: {
-    executable: { type: 'existing-path', path: cli.path },
-    ip: '127.0.0.1',
-    searchAttributes: Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) =>
-      defineSearchAttributeKey(name, type === 'Keyword' ? 'KEYWORD' : 'DATETIME'),
-    ),
-    extraArgs: ['--dynamic-config-value', 'frontend.enableServerVersionCheck=false', '--log-level', 'error'],
-  },
-});
+const env = await startDevServer();
 const taskQueue = 'bench-interpreter';
 const bundle = await bundleWorkflowCode({
   workflowsPath: fileURLToPath(new URL('./interpreter-workflows.ts', import.meta.url)),
@@ -147,5 +118,4 @@ console.log(`ratio interpreter / hand-written: ${(interpreter / handWritten).toF
 worker.shutdown();
 await running;
 await env.teardown();
-await pool.end();
-await dropDb();
+await scratch.drop();

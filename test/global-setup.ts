@@ -6,15 +6,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { defineSearchAttributeKey } from '@temporalio/common';
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
-import { ensureTemporalCli } from '../scripts/temporal-cli.ts';
 import { bundleWorkflows } from '../worker/create-worker.ts';
 import { ensureDatabase, migrate } from '../db/migrate.ts';
 import { withDefaultUser } from '../lib/config.ts';
-import { SEARCH_ATTRIBUTES } from '../workflows/messages.ts';
+import { startDevServer } from './helpers/local-servers.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,33 +21,17 @@ declare module 'vitest' {
   }
 }
 
-const TYPES = { Keyword: 'KEYWORD', Datetime: 'DATETIME' } as const;
-
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const serverUrl = withDefaultUser(process.env.TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/postgres');
   const templateName = `potik_test_template_${process.pid}`;
   const templateUrl = new URL(serverUrl);
   templateUrl.pathname = `/${templateName}`;
 
-  const [cli, bundle] = await Promise.all([ensureTemporalCli(), bundleWorkflows()]);
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: cli.path },
-      ip: '127.0.0.1',
-      searchAttributes: Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) =>
-        defineSearchAttributeKey(name, TYPES[type]),
-      ),
-      extraArgs: [
-        '--dynamic-config-value',
-        'frontend.enableServerVersionCheck=false',
-        // Low, so that a test loop reaches it and continue-as-new is exercised for real.
-        '--dynamic-config-value',
-        'limit.historyCount.suggestContinueAsNew=400',
-        '--log-level',
-        'error',
-      ],
-    },
-  });
+  const [env, bundle] = await Promise.all([
+    // Low, so that a test loop reaches it and continue-as-new is exercised for real.
+    startDevServer(['limit.historyCount.suggestContinueAsNew=400']),
+    bundleWorkflows(),
+  ]);
   const dir = await mkdtemp(join(tmpdir(), 'potik-test-'));
   const bundlePath = join(dir, 'workflow-bundle.js');
   await writeFile(bundlePath, bundle.code);
