@@ -13,5 +13,7 @@ export async function recordHistory(stack: TestStack, workflowId: string, name: 
   if (process.env.RECORD_HISTORIES !== '1') return;
   const history = await stack.temporal.client.workflow.getHandle(workflowId).fetchHistory();
   await mkdir(HISTORIES_DIR, { recursive: true });
-  await writeFile(`${HISTORIES_DIR}${name}.json`, historyToJSON(history));
+  // Stack traces in failures name files by absolute path: keep them relative to the project.
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  await writeFile(`${HISTORIES_DIR}${name}.json`, historyToJSON(history).replaceAll(root, ''));
 }
