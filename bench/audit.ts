@@ -12,24 +12,14 @@ import { readNetwork } from '../activities/audit/project-data.ts';
 import { ensureDatabase } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
 import { dropProjectSchema, loadProjectData } from '../db/project-schema.ts';
+import { seededRandom } from '../test/helpers/seeded-random.ts';
 
 const SECTIONS = 100_000;
 const SIDE = 224; // 224 × 224 junctions give 2 · 224 · 223 = 99,904 mains
 const SPACING = 45;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function generate(): NetworkBuilder {
-  const random = mulberry32(100_000);
+  const random = seededRandom(100_000);
   const b = new NetworkBuilder();
   const origin: Point = [300_000 - (SIDE * SPACING) / 2, 5_540_000 - (SIDE * SPACING) / 2];
   const id = (col: number, row: number): string => `N${col}-${row}`;

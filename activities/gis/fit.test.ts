@@ -3,18 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { applyModel, chooseModel, fitModel, fitModels } from './fit.ts';
 import type { PlanarPoint, TiePoint } from './fit.ts';
 import { fromUkrainianXY } from './transform.ts';
-
-/** mulberry32: a seeded PRNG so the noisy cases are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../test/helpers/seeded-random.ts';
 
 function gaussian(random: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
@@ -25,7 +14,7 @@ const ARCSEC = Math.PI / 180 / 3600;
 const ORIGIN: PlanarPoint = { x: 5_286_000, y: 5_527_000 };
 
 function scatter(count: number, seed: number, radius = 5000): PlanarPoint[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   return Array.from({ length: count }, () => ({
     x: ORIGIN.x + (random() * 2 - 1) * radius,
     y: ORIGIN.y + (random() * 2 - 1) * radius,
@@ -118,7 +107,7 @@ describe('fit', () => {
   });
 
   describe('with 1.5 cm noise and a 0.5 m blunder at P07', () => {
-    const noise = gaussian(prng(42));
+    const noise = gaussian(seededRandom(42));
     const points = tiePoints(scatter(12, 3), (p) => {
       const t = helmert(p);
       return { x: t.x + 0.015 * noise(), y: t.y + 0.015 * noise() };
@@ -163,7 +152,7 @@ describe('fit', () => {
   });
 
   it('keeps check points out of the fit and measures them', () => {
-    const noise = gaussian(prng(7));
+    const noise = gaussian(seededRandom(7));
     const points = tiePoints(scatter(12, 4), (p) => {
       const t = helmert(p);
       return { x: t.x + 0.01 * noise(), y: t.y + 0.01 * noise() };
@@ -191,7 +180,7 @@ describe('fit', () => {
   });
 
   it('chooses the simplest model within tolerance and says why the simpler ones failed', () => {
-    const noise = gaussian(prng(11));
+    const noise = gaussian(seededRandom(11));
     const points = tiePoints(scatter(10, 8), (p) => {
       const t = helmert(p);
       return { x: t.x + 0.01 * noise(), y: t.y + 0.01 * noise() };

@@ -4,6 +4,7 @@
  */
 import type { Category, Norm } from '../../definitions/model.ts';
 import type { Pool } from '../../db/pool.ts';
+export { seededRandom } from './seeded-random.ts';
 
 export type Rates = Record<Category, bigint>;
 
@@ -46,18 +47,6 @@ export function addTotals(a: ExpectedTotals, b: ExpectedTotals): ExpectedTotals 
 }
 
 export const NO_TOTALS: ExpectedTotals = { amount: 0n, vat: 0n, lines: 0 };
-
-/** A small seeded PRNG (mulberry32): the same seed draws the same failures on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A stable 32-bit hash (FNV-1a) of a string, to pick keys by seed rather than by launch order. */
 export function hash32(text: string, seed = 0x811c9dc5): number {
