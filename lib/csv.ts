@@ -47,7 +47,8 @@ const NEEDS_QUOTES = /[;"\r\n]/;
 
 function formatNumber(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`a CSV number must be finite, got ${value}`);
-  if (Number.isInteger(value)) return BigInt(value).toString(); // no exponent for 1e21, no "-0"
+  if (Number.isSafeInteger(value)) return value === 0 ? '0' : String(value); // no "-0"
+  if (Number.isInteger(value)) return BigInt(value).toString(); // no exponent for 1e21
   let text = String(value);
   if (text.includes('e')) text = value.toFixed(20).replace(/0+$/, '');
   return text.replace('.', ',');

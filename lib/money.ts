@@ -131,6 +131,16 @@ export interface DecimalFormat {
 /** A scaled integer as a decimal with a decimal comma: (123456, 2) → '1 234,56' (no-break space). */
 export function formatDecimal(scaled: number | bigint, scale: number, format: DecimalFormat = {}): string {
   if (!Number.isInteger(scale) || scale < 0 || scale > 18) throw invalid(`a decimal scale must be 0–18, got ${scale}`);
+  if (typeof scaled === 'number' && Number.isSafeInteger(scaled) && scale <= 15) {
+    // The common case (exports format millions of cells): exact in double arithmetic, no BigInt.
+    const magnitude = Math.abs(scaled);
+    const unit = 10 ** scale;
+    const fractionDigits = magnitude % unit;
+    let whole = String((magnitude - fractionDigits) / unit);
+    if ((format.group ?? NBSP) !== '') whole = whole.replace(/\B(?=(\d{3})+$)/g, format.group ?? NBSP);
+    const fraction = scale > 0 ? `,${String(fractionDigits).padStart(scale, '0')}` : '';
+    return `${scaled < 0 ? '-' : ''}${whole}${fraction}`;
+  }
   const value = typeof scaled === 'bigint' ? scaled : checkInteger(scaled, 'a value');
   const group = format.group ?? NBSP;
   const magnitude = value < 0n ? -value : value;
