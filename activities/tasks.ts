@@ -1,20 +1,16 @@
-import type { Assignee, JsonSchema, JsonValue } from '../definitions/model.ts';
-import { markTaskCompleted, markTasksCancelled, insertTask, updateTaskAssignee } from '../db/queries/tasks.ts';
+import type { Assignee, JsonValue } from '../definitions/model.ts';
+import {
+  insertTask,
+  markTaskCompleted,
+  markTasksCancelled,
+  updateTaskAssignee,
+  type InsertTaskParams,
+} from '../db/queries/tasks.ts';
 import { insertNotification } from '../db/queries/notifications.ts';
 import type { ActivityDeps } from './context.ts';
 
-export interface OpenTaskInput {
-  taskId: string;
-  engagementId: string;
-  stepId: string;
-  iteration: string;
-  kind: 'task' | 'approval';
-  title: string;
-  instructions: string | null;
-  assignee: Assignee;
-  form: JsonSchema | null;
-  dueAt: string | null;
-}
+/** An inbox row to open: the row's fields, with its id named as the workflow names it. */
+export type OpenTaskInput = Omit<InsertTaskParams, 'id'> & { taskId: string };
 
 export interface CompleteTaskRowInput {
   taskId: string;

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { bundleWorkflows } from '../worker/create-worker.ts';
 import { ensureDatabase, migrate } from '../db/migrate.ts';
 import { withDefaultUser } from '../lib/config.ts';
-import { startDevServer } from './helpers/local-servers.ts';
+import { dropDatabase, startDevServer, withAdmin } from './helpers/local-servers.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -36,7 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const bundlePath = join(dir, 'workflow-bundle.js');
   await writeFile(bundlePath, bundle.code);
 
-  await dropDatabase(serverUrl, templateName);
+  await dropDatabase(templateUrl.toString());
   await ensureDatabase(templateUrl.toString());
   await migrate(templateUrl.toString());
 
@@ -48,24 +48,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await env.teardown();
     await rm(dir, { recursive: true, force: true });
     await dropDatabases(serverUrl, `potik_test_%_${process.pid}`);
-    await dropDatabase(serverUrl, templateName);
+    await dropDatabase(templateUrl.toString());
   };
-}
-
-async function withAdmin<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  await withAdmin(serverUrl, (client) =>
-    client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`),
-  );
 }
 
 async function dropDatabases(serverUrl: string, pattern: string): Promise<void> {

@@ -34,7 +34,8 @@ export async function startDevServer(dynamicConfig: string[] = []): Promise<Test
   });
 }
 
-async function withAdmin<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `work` on a connection to the server's `postgres` database (for CREATE/DROP DATABASE). */
+export async function withAdmin<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const admin = new URL(databaseUrl);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString() });
