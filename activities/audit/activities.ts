@@ -4,47 +4,35 @@
  * between a restored copy and the damaged database (`audit.diff`). Each stores its report as an
  * artifact of the engagement step, and a retry returns the stored result instead of redoing work.
  */
-import { createHash } from 'node:crypto';
-import { ApplicationFailure, Context } from '@temporalio/activity';
-import { withTransaction } from '../../db/pool.ts';
-import type { Queryable } from '../../db/pool.ts';
+import { Context } from '@temporalio/activity';
 import {
   PROJECT_TABLES,
-  SCHEMA_NAME,
-  copyProjectTable,
-  createEmptySchema,
-  projectSchemaExists,
-  projectSchemaName,
   selectRowDifferences,
   type ProjectTable,
   type RowDifference,
 } from '../../db/project-schema.ts';
-import { insertArtifact, selectArtifact, selectArtifactContent, type ArtifactRow } from '../../db/queries/artifacts.ts';
-import type { ActivityDeps, BusinessActivityInput, EngagementRef } from '../context.ts';
+import type { ArtifactRow } from '../../db/queries/artifacts.ts';
+import { artifactRef, storeJson, storedJson, type ArtifactRef } from '../artifacts.ts';
+import type { ActivityDeps, BusinessActivityInput } from '../context.ts';
+import {
+  checkedSchema,
+  copyTables,
+  fail,
+  heartbeat,
+  requireSchema,
+  resolveSchema,
+  stepSchema,
+  type SchemaRef,
+} from '../project-schemas.ts';
 import { runAudit } from './engine.ts';
 import { DEFAULT_TOLERANCE_M, type AuditReport } from './model.ts';
-import { checksumSchema, readNetwork, type Progress } from './project-data.ts';
-
-/** Which schema to work on: a schema name, the output of `audit.backup`, or a project id. */
-export interface SchemaRef {
-  schema?: string;
-  /** As the audit definition passes it: a schema name or an earlier step's output with `schema`. */
-  database?: string | { schema?: string };
-  projectId?: string;
-}
+import { checksumSchema, readNetwork } from './project-data.ts';
 
 export interface AuditRunInput extends SchemaRef {
   /** Snapping tolerance, metres (default 0.5). */
   tolerance?: number;
   /** Object counts per layer at the last good snapshot (an earlier run's `counts`). */
   previousCounts?: Record<string, number>;
-}
-
-export interface ArtifactRef {
-  id: number;
-  name: string;
-  sha256: string;
-  size: number;
 }
 
 export interface AuditRunOutput {
@@ -100,89 +88,6 @@ export interface DiffOutput {
   report: ArtifactRef;
 }
 
-function fail(message: string, type: string): never {
-  throw ApplicationFailure.nonRetryable(message, type);
-}
-
-function checkedSchema(name: string): string {
-  if (!SCHEMA_NAME.test(name)) fail(`${JSON.stringify(name)} is not a valid schema name`, 'schema-invalid');
-  return name;
-}
-
-/**
- * The schema a step works on: `schema`; else `database` when it is an earlier step's output; else
- * the project's schema (`projectId`); else `database` when it is a schema name; else the
- * engagement's project. A `database` that names a connection (`host/db`) is not a schema and is
- * passed over.
- */
-export function resolveSchema(ref: SchemaRef, engagement: EngagementRef): string {
-  if (ref.schema) return checkedSchema(ref.schema);
-  if (typeof ref.database === 'object' && ref.database?.schema) return checkedSchema(ref.database.schema);
-  if (!ref.projectId && typeof ref.database === 'string' && SCHEMA_NAME.test(ref.database)) return ref.database;
-  const projectId = ref.projectId ?? engagement.projectId;
-  if (!projectId) fail('no schema, database or project id to work on', 'schema-invalid');
-  try {
-    return projectSchemaName(projectId);
-  } catch (error) {
-    return fail((error as Error).message, 'schema-invalid');
-  }
-}
-
-async function requireSchema(db: Queryable, schema: string): Promise<void> {
-  if (!(await projectSchemaExists(db, schema))) fail(`schema ${schema} does not exist`, 'project-schema-missing');
-}
-
-/** A schema name derived from the step's idempotency key, so a retry reuses its own copy. */
-function stepSchema(prefix: string, engagement: EngagementRef): string {
-  return `${prefix}_${createHash('sha256').update(engagement.idempotencyKey).digest('hex').slice(0, 16)}`;
-}
-
-function heartbeat(): Progress {
-  return (details) => Context.current().heartbeat(details);
-}
-
-function artifactRef(row: ArtifactRow): ArtifactRef {
-  return { id: row.id, name: row.name, sha256: row.sha256, size: row.size };
-}
-
-async function storeJson(
-  db: Queryable,
-  engagement: EngagementRef,
-  kind: string,
-  name: string,
-  value: unknown,
-): Promise<ArtifactRow> {
-  const content = Buffer.from(`${JSON.stringify(value, null, 1)}\n`);
-  const { row } = await insertArtifact(db, {
-    engagementId: engagement.id,
-    stepId: engagement.stepId,
-    iteration: engagement.iteration,
-    kind,
-    name,
-    mediaType: 'application/json',
-    sha256: createHash('sha256').update(content).digest('hex'),
-    content,
-  });
-  return row;
-}
-
-/** The JSON of this step's artifact when an earlier attempt stored it. */
-async function storedJson<T>(
-  db: Queryable,
-  engagement: EngagementRef,
-  name: string,
-): Promise<{ row: ArtifactRow; value: T } | null> {
-  const row = await selectArtifact(db, {
-    engagementId: engagement.id,
-    stepId: engagement.stepId,
-    iteration: engagement.iteration,
-    name,
-  });
-  if (!row) return null;
-  const content = await selectArtifactContent(db, row.id);
-  return { row, value: JSON.parse(content!.toString('utf8')) as T };
-}
-
 function runOutput(schema: string, report: AuditReport, row: ArtifactRow): AuditRunOutput {
   const { summary } = report;
   return {
@@ -193,19 +98,6 @@ function runOutput(schema: string, report: AuditReport, row: ArtifactRow): Audit
     counts: summary.counts,
     report: artifactRef(row),
   };
-}
-
-/** Copies every table of `from` into `to`, one transaction per table, skipping tables a previous attempt copied. */
-async function copyTables(deps: ActivityDeps, from: string, to: string): Promise<void> {
-  const details: unknown = Context.current().info.heartbeatDetails;
-  const copied = new Set<string>((details as { copied?: string[] } | undefined)?.copied ?? []);
-  await createEmptySchema(deps.pool, to);
-  for (const { name } of PROJECT_TABLES) {
-    if (copied.has(name)) continue;
-    await withTransaction(deps.pool, (client) => copyProjectTable(client, from, to, name));
-    copied.add(name);
-    Context.current().heartbeat({ phase: 'copy', copied: [...copied] });
-  }
 }
 
 export function createAuditActivities(deps: ActivityDeps) {

@@ -73,3 +73,31 @@ export async function selectArtifactsOfEngagement(db: Queryable, engagementId: s
   );
   return rows;
 }
+
+/** Uploads are artifacts of no step: kind `upload`, empty step and iteration. */
+export const UPLOAD_KIND = 'upload';
+
+/**
+ * Stores a file the customer uploaded to an engagement. Names are unique per engagement: a second
+ * upload under a name returns the stored row (`created` false) and leaves its content as it was.
+ */
+export async function insertUpload(
+  db: Queryable,
+  p: Pick<InsertArtifactParams, 'engagementId' | 'name' | 'mediaType' | 'sha256' | 'content'>,
+): Promise<{ row: ArtifactRow; created: boolean }> {
+  return insertArtifact(db, { ...p, stepId: '', iteration: '', kind: UPLOAD_KIND });
+}
+
+/** The uploads of an engagement among `names`, with their content. */
+export async function selectUploads(
+  db: Queryable,
+  engagementId: string,
+  names: readonly string[],
+): Promise<{ row: ArtifactRow; content: Buffer }[]> {
+  const { rows } = await db.query<ArtifactRow & { content: Buffer }>(
+    `SELECT ${COLUMNS}, content FROM artifacts
+     WHERE engagement_id = $1 AND step_id = '' AND kind = '${UPLOAD_KIND}' AND name = ANY($2)`,
+    [engagementId, names],
+  );
+  return rows.map(({ content, ...row }) => ({ row, content }));
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EngagementRef } from '../context.ts';
-import { resolveSchema } from './activities.ts';
+import type { EngagementRef } from './context.ts';
+import { resolveSchema } from './project-schemas.ts';
 
 const engagement: EngagementRef = {
   id: '00000000-0000-4000-8000-000000000001',
