@@ -12,6 +12,7 @@ import { createEntitlementActivities } from './entitlement.ts';
 import { createNotifyActivities } from './notify.ts';
 import { createQuoteActivities } from './quotes.ts';
 import { createTaskActivities } from './tasks.ts';
+import { createTrainingActivities } from './training/activities.ts';
 
 export type { ActivityDeps } from './context.ts';
 
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createQuoteActivities(deps),
     ...createAuditActivities(deps),
     ...createActActivities(deps),
+    ...createTrainingActivities(deps),
   };
 }
 

@@ -60,6 +60,14 @@ export const BUSINESS_ACTIVITIES = [
     summary: 'Issue numbered certificates to attendees present for at least the required share of hours',
   },
   { name: 'training.collectFeedback', summary: 'Send the feedback form to attendees and collect the answers' },
+  {
+    name: 'training.summarizeFeedback',
+    summary: 'Summarise the feedback answers: response rate, average ratings overall and per module, comments',
+  },
+  {
+    name: 'training.buildReport',
+    summary: "Assemble the trainer's report: programme, sessions, attendance, hours, travel, certificates, feedback",
+  },
   { name: 'release.publish', summary: 'Make a release available to the customer and record its delivery' },
   {
     name: 'exchange.testInterface',
