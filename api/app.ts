@@ -10,9 +10,16 @@ import swaggerUi from 'swagger-ui-express';
 import type { Pool } from '../db/pool.ts';
 import type { Logger } from '../lib/logger.ts';
 import { loadContract, type Contract } from './contract.ts';
-import { contentLengthLimit, createGate, DEFAULT_RATE_LIMITS, type RateLimits } from './gate.ts';
+import {
+  contentLengthLimit,
+  createGate,
+  DEFAULT_RATE_LIMITS,
+  DEFAULT_UPLOAD_MAX_BYTES,
+  type RateLimits,
+} from './gate.ts';
 import { createMetrics, type ApiMetrics } from './metrics.ts';
 import { errorHandler, notFoundHandler } from './problem.ts';
+import { artifactRoutes } from './routes/artifacts.ts';
 import { billingRoutes } from './routes/billing.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { definitionRoutes } from './routes/definitions.ts';
@@ -29,6 +36,8 @@ export interface AppDeps {
   logger: Logger;
   /** Whether the vendor charges VAT on its services (acts). */
   vendorVatPayer: boolean;
+  /** Largest file `PUT /v1/engagements/{id}/files/{name}` accepts; DEFAULT_UPLOAD_MAX_BYTES when not given. */
+  uploadMaxBytes?: number;
   /** Rate limits; DEFAULT_RATE_LIMITS where not given. */
   rateLimits?: Partial<RateLimits>;
   /** The compiled OpenAPI document; loaded from api/openapi.yaml when not given. */
@@ -70,7 +79,7 @@ export function createApp(appDeps: AppDeps): Express {
     next();
   });
   app.use(helmet());
-  app.use(contentLengthLimit);
+  app.use(contentLengthLimit(deps.uploadMaxBytes ?? DEFAULT_UPLOAD_MAX_BYTES));
 
   app.use(healthRoutes(deps));
   app.get('/metrics', async (_req, res) => {
@@ -87,7 +96,7 @@ export function createApp(appDeps: AppDeps): Express {
   v1.use('/me', userRoutes.me(deps));
   v1.use('/users', userRoutes.users(deps));
   v1.use('/keys', userRoutes.keys(deps));
-  v1.use('/engagements', engagementRoutes(deps));
+  v1.use('/engagements', engagementRoutes(deps), artifactRoutes(deps));
   v1.use('/tasks', taskRoutes(deps));
   v1.use('/billing', billingRoutes(deps));
   v1.use('/customers', customerRoutes(deps));

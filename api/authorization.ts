@@ -32,6 +32,10 @@ export const PERMISSIONS: Readonly<Record<string, readonly Role[] | 'public'>> =
   getEngagement: ALL,
   getEngagementTimeline: ALL,
   cancelEngagement: ['pm', 'admin'],
+  // Files hold the customer's data: whoever sees the engagement, finance excepted (acts are theirs).
+  uploadFile: ['pm', 'admin', 'engineer'],
+  listArtifacts: ['pm', 'admin', 'engineer'],
+  downloadArtifact: ['pm', 'admin', 'engineer'],
 
   listTasks: ['engineer', 'pm', 'admin'],
   getTask: ['engineer', 'pm', 'admin'],

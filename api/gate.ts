@@ -65,17 +65,37 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
 /** How JSON spells U+0000; PostgreSQL text cannot hold it, so such bodies are refused up front. */
 const NUL_ESCAPE = Buffer.from('\\u0000');
 
-/** Refuses a declared body over the limit before reading a byte of it. */
-export const contentLengthLimit: RequestHandler = (req, res, next) => {
-  const length = Number(req.headers['content-length'] ?? 0);
-  if (length > MAX_BODY_BYTES) {
-    // The body is never read: close the connection after the answer instead of draining it.
-    res.setHeader('connection', 'close');
-    next(new AppError('payload-too-large', `The request body is ${length} bytes; the API accepts ${MAX_BODY_BYTES}.`));
-    return;
-  }
-  next();
-};
+/** Where files are uploaded: the one route whose body may exceed MAX_BODY_BYTES. */
+const UPLOAD_PATH = /^\/v1\/engagements\/[^/]+\/files\/[^/]+$/;
+
+/** Default limit of one uploaded file (`UPLOAD_MAX_MB`). */
+export const DEFAULT_UPLOAD_MAX_BYTES = 100 * 1024 * 1024;
+
+/**
+ * Refuses a declared body over the limit before reading a byte of it: MAX_BODY_BYTES, or
+ * `uploadMaxBytes` for a file upload.
+ */
+export function contentLengthLimit(uploadMaxBytes: number): RequestHandler {
+  return (req, res, next) => {
+    const length = Number(req.headers['content-length'] ?? 0);
+    const upload = req.method === 'PUT' && UPLOAD_PATH.test(req.path);
+    const limit = upload ? uploadMaxBytes : MAX_BODY_BYTES;
+    if (length > limit) {
+      // The body is never read: close the connection after the answer instead of draining it.
+      res.setHeader('connection', 'close');
+      next(
+        new AppError(
+          'payload-too-large',
+          upload
+            ? `The file is ${length} bytes; uploads are limited to ${limit} bytes (UPLOAD_MAX_MB). Split or compress it.`
+            : `The request body is ${length} bytes; the API accepts ${limit}.`,
+        ),
+      );
+      return;
+    }
+    next();
+  };
+}
 
 export function createGate(options: { contract: Contract; pool: Pool; limits: RateLimits }): RequestHandler[] {
   const { contract, limits } = options;
@@ -192,5 +212,11 @@ export function createGate(options: { contract: Contract; pool: Pool; limits: Ra
     next();
   };
 
-  return [find, admit, json, authorize, validate];
+  // Only operations that take JSON have their body parsed here; an upload is read by its route.
+  const jsonBody: RequestHandler = (req, res, next) =>
+    req.operation!.bodyTypes.includes('application/json') || req.operation!.bodyTypes.length === 0
+      ? json(req, res, next)
+      : next();
+
+  return [find, admit, jsonBody, authorize, validate];
 }

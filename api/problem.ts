@@ -34,6 +34,7 @@ const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   'definition-version-conflict': { status: 409, title: 'The version is published with other content' },
   'not-acceptable': { status: 406, title: 'Not acceptable' },
   'rate-card-missing': { status: 422, title: 'No rate card in force' },
+  'upload-exists': { status: 409, title: 'A different file of this name was uploaded already' },
 };
 
 /** Status of every error code; the OpenAPI document lists the same set. */

@@ -23,7 +23,13 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     taskQueue: config.temporalTaskQueue,
     uiUrl: config.temporalUiUrl,
   });
-  const app = createApp({ pool, temporal, logger, vendorVatPayer: config.vendorVatPayer });
+  const app = createApp({
+    pool,
+    temporal,
+    logger,
+    vendorVatPayer: config.vendorVatPayer,
+    uploadMaxBytes: config.uploadMaxBytes,
+  });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, () => resolve(listening));
     listening.once('error', reject);

@@ -28,6 +28,8 @@ export interface Config {
   readonly vendorVatPayer: boolean;
   /** Where the default stack keeps its data (dev server database, embedded PostgreSQL). */
   readonly dataDir: string;
+  /** Largest file one upload may carry, bytes (UPLOAD_MAX_MB, default 100). */
+  readonly uploadMaxBytes: number;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -40,6 +42,16 @@ function port(env: Env, key: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
     throw new AppError('config-invalid', `${key} must be a port number from 0 to 65535, got "${raw}"`);
+  }
+  return value;
+}
+
+function positive(env: Env, key: string, fallback: number): number {
+  const raw = env[key]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!(value > 0) || !Number.isFinite(value)) {
+    throw new AppError('config-invalid', `${key} must be a positive number, got "${env[key]}"`);
   }
   return value;
 }
@@ -109,5 +121,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     vendorVatPayer: flag(env, 'VENDOR_VAT_PAYER', true),
     dataDir: text(env, 'POTIK_DATA_DIR', '.potik'),
+    uploadMaxBytes: Math.round(positive(env, 'UPLOAD_MAX_MB', 100) * 1024 * 1024),
   });
 }

@@ -54,7 +54,9 @@ export type ErrorCode =
   /** None of the media types the route produces is acceptable to the caller. */
   | 'not-acceptable'
   /** No rate card is in force on the date, so nothing can be priced. */
-  | 'rate-card-missing';
+  | 'rate-card-missing'
+  /** A file of this name was uploaded to the engagement already, with other content; uploads never change. */
+  | 'upload-exists';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

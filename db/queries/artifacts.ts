@@ -101,3 +101,19 @@ export async function selectUploads(
   );
   return rows.map(({ content, ...row }) => ({ row, content }));
 }
+
+/** One artifact of an engagement by id, with its content; null when the engagement has no such artifact. */
+export async function selectArtifactOfEngagement(
+  db: Queryable,
+  engagementId: string,
+  id: number,
+): Promise<{ row: ArtifactRow; content: Buffer } | null> {
+  const { rows } = await db.query<ArtifactRow & { content: Buffer }>(
+    `SELECT ${COLUMNS}, content FROM artifacts WHERE engagement_id = $1 AND id = $2`,
+    [engagementId, id],
+  );
+  const found = rows[0];
+  if (!found) return null;
+  const { content, ...row } = found;
+  return { row, content };
+}

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '../../api/authorization.ts';
+import { insertUpload } from '../../db/queries/artifacts.ts';
 import { insertSeedRunningEngagements, insertSeedTasks } from '../../db/queries/task-seed.ts';
 import { apiClient, startTestStack, testContract, type TestStack } from '../helpers/stack.ts';
 
@@ -40,6 +42,9 @@ const MATRIX: Record<string, { roles: Caller[] | 'public'; scope: Scope }> = {
   getEngagement: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: 'engagement' },
   getEngagementTimeline: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: 'engagement' },
   cancelEngagement: { roles: ['admin', 'pm'], scope: 'engagement' },
+  uploadFile: { roles: ['admin', 'pm', 'engineer'], scope: 'engagement' },
+  listArtifacts: { roles: ['admin', 'pm', 'engineer'], scope: 'engagement' },
+  downloadArtifact: { roles: ['admin', 'pm', 'engineer'], scope: 'engagement' },
   listTasks: { roles: ['admin', 'pm', 'engineer'], scope: null },
   getTask: { roles: ['admin', 'pm', 'engineer'], scope: 'task' },
   claimTask: { roles: ['admin', 'pm', 'engineer'], scope: 'task' },
@@ -89,6 +94,8 @@ interface Objects {
   user: { own: Record<Caller, string>; other: string };
   key: { own: Record<Caller, string>; other: string };
   request: string;
+  /** A file uploaded to the own and to the other engagement. */
+  artifact: { own: number; other: number };
 }
 
 describe('authorization: every operation × every role × own and other objects', () => {
@@ -153,6 +160,16 @@ describe('authorization: every operation × every role × own and other objects'
     });
     expect(request.status).toBe(201);
     const listed = await admin('GET', '/v1/requests');
+    const upload = async (engagementId: string) =>
+      (
+        await insertUpload(stack.pool, {
+          engagementId,
+          name: 'matrix.txt',
+          mediaType: 'text/plain',
+          sha256: createHash('sha256').update('matrix').digest('hex'),
+          content: Buffer.from('matrix'),
+        })
+      ).row.id;
     const same = <T>(value: T): Record<Caller, T> => ({
       anonymous: value,
       admin: value,
@@ -169,6 +186,7 @@ describe('authorization: every operation × every role × own and other objects'
       },
       key: { own: ownKeys, other: await spare('ivan.eng') },
       request: listed.body.items[0].id as string,
+      artifact: { own: await upload(ownEngagement!), other: await upload(otherEngagement!) },
     };
   });
   afterAll(async () => {
@@ -194,7 +212,9 @@ describe('authorization: every operation × every role × own and other objects'
         return name === '{id}' ? '99999999' : name;
       })
       .replace('{engagementId}', id ?? objects.engagement.own.admin)
-      .replace('{actId}', '99999999');
+      .replace('{actId}', '99999999')
+      .replace('{name}', 'probe.txt')
+      .replace('{artifactId}', String(objects.artifact[whose]));
   }
 
   /** A request each operation accepts in shape, so the answer is about who asks, not what. */
@@ -215,6 +235,8 @@ describe('authorization: every operation × every role × own and other objects'
         return { body: { inputs: { topic: 'x' } } };
       case 'reverseBillingRecord':
         return { body: { reason: 'matrix probe' } };
+      case 'uploadFile':
+        return { body: Buffer.from('probe') };
       case 'createAct':
         return { body: { engagementId: objects.engagement.own.admin } };
       case 'getEntitlement':

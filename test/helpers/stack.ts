@@ -130,6 +130,8 @@ export interface ApiResponse {
   /** The JSON body; `{}` when there is none or it is not JSON (see `text`). */
   body: ApiBody;
   text: string;
+  /** The body as sent, for files. */
+  bytes: Buffer;
   headers: Headers;
 }
 
@@ -146,8 +148,9 @@ export function assertMatchesContract(
 }
 
 /**
- * A small HTTP client for tests: JSON in, status + JSON out, with a demo user's key (`null`: no
- * key). Every response is checked against the OpenAPI document before the test sees it.
+ * A small HTTP client for tests: JSON (or a file's bytes, as application/octet-stream) in, status +
+ * JSON out, with a demo user's key (`null`: no key). Every response is checked against the OpenAPI
+ * document before the test sees it.
  */
 export function apiClient(stack: TestStack, userId: string | null) {
   return async (
@@ -156,20 +159,22 @@ export function apiClient(stack: TestStack, userId: string | null) {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<ApiResponse> => {
+    const file = Buffer.isBuffer(body);
     const response = await fetch(`${stack.url}${path}`, {
       method,
       headers: {
         ...(userId === null ? {} : { authorization: `Bearer ${stack.keys[userId]}` }),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined ? {} : { 'content-type': file ? 'application/octet-stream' : 'application/json' }),
         ...headers,
       },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body: body === undefined ? undefined : file || typeof body === 'string' ? body : JSON.stringify(body),
     });
-    const text = await response.text();
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const text = bytes.toString('utf8');
     const contentType = response.headers.get('content-type') ?? '';
     const json = /[/+]json\b/.test(contentType) && text ? (JSON.parse(text) as ApiBody) : {};
     assertMatchesContract({ method, path }, { status: response.status, contentType, body: json });
-    return { status: response.status, contentType, body: json, text, headers: response.headers };
+    return { status: response.status, contentType, body: json, text, bytes, headers: response.headers };
   };
 }
 
