@@ -9,6 +9,7 @@ import { createBillingActivities } from './billing.ts';
 import type { ActivityDeps } from './context.ts';
 import { createEngagementActivities } from './engagements.ts';
 import { createEntitlementActivities } from './entitlement.ts';
+import { createGisActivities } from './gis/activities.ts';
 import { createNotifyActivities } from './notify.ts';
 import { createQuoteActivities } from './quotes.ts';
 import { createTaskActivities } from './tasks.ts';
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAuditActivities(deps),
     ...createActActivities(deps),
     ...createTrainingActivities(deps),
+    ...createGisActivities(deps),
   };
 }
 

@@ -468,3 +468,78 @@ export async function selectRowDifferences(
   for (const row of totals.rows) counts[row.change] = row.total;
   return { differences: rows.map((r) => ({ table, key: r.key, change: r.change })), counts };
 }
+
+/** A feature's id and GeoJSON geometry, as the re-coordination reads and writes them. */
+export interface FeatureGeometryRow {
+  id: string;
+  geometry: unknown;
+}
+
+/** One keyset batch of feature geometries after the id `after` (null = from the start), in id order. */
+export async function selectFeatureGeometries(
+  db: Queryable,
+  schema: string,
+  after: string | null,
+  limit: number,
+): Promise<FeatureGeometryRow[]> {
+  const { rows } = await db.query<FeatureGeometryRow>(
+    `SELECT id, geometry FROM ${tableOf(schema, 'features')} WHERE $2::text IS NULL OR id > $2 ORDER BY id LIMIT $1`,
+    [limit, after],
+  );
+  return rows;
+}
+
+/** The geometries of the features with the given ids, in id order. */
+export async function selectFeatureGeometriesById(
+  db: Queryable,
+  schema: string,
+  ids: readonly string[],
+): Promise<FeatureGeometryRow[]> {
+  const { rows } = await db.query<FeatureGeometryRow>(
+    `SELECT id, geometry FROM ${tableOf(schema, 'features')} WHERE id = ANY($1::text[]) ORDER BY id`,
+    [ids],
+  );
+  return rows;
+}
+
+/** Up to `count` ids of features with geometry, spread evenly over the id order. */
+export async function selectSpreadFeatureIds(db: Queryable, schema: string, count: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM (
+       SELECT id, row_number() OVER (ORDER BY id) - 1 AS i, count(*) OVER () AS n
+       FROM ${tableOf(schema, 'features')} WHERE geometry IS NOT NULL
+     ) t WHERE i % greatest(n / $1, 1) = 0 ORDER BY id LIMIT $1`,
+    [count],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Replaces the geometry of existing features (one jsonb parameter for the batch); returns rows updated. */
+export async function updateFeatureGeometries(
+  db: Queryable,
+  schema: string,
+  rows: readonly FeatureGeometryRow[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `UPDATE ${tableOf(schema, 'features')} f SET geometry = r.geometry
+     FROM jsonb_to_recordset($1::jsonb) AS r(id text, geometry jsonb) WHERE f.id = r.id`,
+    [JSON.stringify(rows)],
+  );
+  return rowCount ?? 0;
+}
+
+/** Sets `length_m` of existing sections (one jsonb parameter for the batch); returns rows updated. */
+export async function updateSectionLengths(
+  db: Queryable,
+  schema: string,
+  rows: readonly { id: string; lengthM: number }[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `UPDATE ${tableOf(schema, 'sections')} s SET length_m = r."lengthM"
+     FROM jsonb_to_recordset($1::jsonb) AS r(id text, "lengthM" double precision) WHERE s.id = r.id`,
+    [JSON.stringify(rows)],
+  );
+  return rowCount ?? 0;
+}

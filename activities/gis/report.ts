@@ -74,7 +74,8 @@ export function renderReportJson(report: TransformationReport): string {
 
 const mm = (metres: number | null): string => (metres === null ? '—' : (metres * 1000).toFixed(1));
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+/** A Markdown table. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   return [
     `| ${header.join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`,
