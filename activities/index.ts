@@ -10,6 +10,7 @@ import type { ActivityDeps } from './context.ts';
 import { createEngagementActivities } from './engagements.ts';
 import { createEntitlementActivities } from './entitlement.ts';
 import { createGisActivities } from './gis/activities.ts';
+import { createImportActivities } from './import/activities.ts';
 import { createNotifyActivities } from './notify.ts';
 import { createQuoteActivities } from './quotes.ts';
 import { createTaskActivities } from './tasks.ts';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotifyActivities(deps),
     ...createQuoteActivities(deps),
     ...createAuditActivities(deps),
+    ...createImportActivities(deps),
     ...createActActivities(deps),
     ...createTrainingActivities(deps),
     ...createGisActivities(deps),

@@ -1,0 +1,146 @@
+/**
+ * Inspecting the uploaded sources: per dataset its format and encoding, per layer the geometry
+ * types, feature count, fields, extent, CRS and the coordinate heuristics, with warnings for what an
+ * engineer must decide before writing the mapping spec.
+ */
+import { join } from 'node:path';
+import { findCrs } from '../gis/crs-registry.ts';
+import type { Position } from '../gis/transform.ts';
+import { coordinateHeuristics, matchWkt, type CoordinateHeuristics, type CrsMatch } from './crs-detect.ts';
+import type { EncodingGuess } from './encoding.ts';
+import { readFeatures, summarizeSource, type FieldInfo, type GdalTools, type SourceFeature } from './gdal.ts';
+import { groupDatasets, openOptions, withSourceFiles, type SourceFormat, type UploadedFile } from './sources.ts';
+
+/** Features read per layer for geometry types, sample values and the coordinate heuristics. */
+export const INSPECT_SAMPLE = 1_000;
+
+export interface InspectHints {
+  crs?: string;
+  encoding?: string;
+}
+
+export interface LayerCrs extends CrsMatch {
+  /** Where the CRS the conversion will assume comes from. */
+  source: 'prj' | 'mif-coordsys' | 'source' | 'hint' | 'none';
+}
+
+export interface InspectedLayer {
+  name: string;
+  featureCount: number;
+  /** The dominant geometry type of the sampled features (GeoJSON names), or null when none has one. */
+  geometryType: string | null;
+  /** Sampled features per GeoJSON geometry type; `null` counts features without geometry. */
+  geometryTypes: Record<string, number>;
+  fields: FieldInfo[];
+  extent: [number, number, number, number] | null;
+  crs: LayerCrs;
+  heuristics: CoordinateHeuristics;
+  /** Attribute values of the first features, decoded. */
+  sample: Record<string, unknown>[];
+}
+
+export interface InspectedDataset {
+  name: string;
+  format: SourceFormat;
+  files: string[];
+  encoding: EncodingGuess;
+  coordSys?: string;
+  layers: InspectedLayer[];
+}
+
+export interface InspectionReport {
+  files: string[];
+  hints: InspectHints;
+  datasets: InspectedDataset[];
+  ignored: string[];
+  warnings: string[];
+}
+
+function firstPosition(geometry: SourceFeature['geometry']): Position | null {
+  let value: unknown = geometry?.coordinates;
+  while (Array.isArray(value) && Array.isArray(value[0])) value = value[0];
+  return Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'number'
+    ? [value[0], value[1]]
+    : null;
+}
+
+function layerCrs(wktMatch: CrsMatch, wkt: string | null, format: SourceFormat, hint: string | null): LayerCrs {
+  if (wktMatch.code) {
+    return {
+      ...wktMatch,
+      source: format === 'ESRI Shapefile' ? 'prj' : format === 'MapInfo MIF' ? 'mif-coordsys' : 'source',
+    };
+  }
+  const hinted = hint ? findCrs(hint) : undefined;
+  if (hinted) return { code: hinted.code, name: hinted.name, by: 'none', wktName: wktMatch.wktName, source: 'hint' };
+  return { ...wktMatch, source: wkt ? 'source' : 'none' };
+}
+
+/** Inspects the uploaded files (read with GDAL in a temporary directory). */
+export async function inspectSources(
+  tools: GdalTools,
+  files: readonly UploadedFile[],
+  hints: InspectHints,
+  onLayer: (dataset: string, layer: string) => void = () => undefined,
+): Promise<InspectionReport> {
+  const hintCrs = hints.crs?.trim() || null;
+  const hintEncoding = hints.encoding?.trim() || null;
+  const { datasets, ignored, warnings } = groupDatasets(files, hintEncoding);
+  if (hintCrs && !findCrs(hintCrs)) warnings.push(`CRS hint ${hintCrs} is not in the CRS registry; ignored`);
+  const inspected = await withSourceFiles(files, datasets, async (dir) => {
+    const out: InspectedDataset[] = [];
+    for (const dataset of datasets) {
+      const path = join(dir, dataset.name);
+      const options = openOptions(dataset);
+      const layers: InspectedLayer[] = [];
+      for (const summary of await summarizeSource(tools, path, options)) {
+        const features = await readFeatures(tools, dir, path, summary.name, options, INSPECT_SAMPLE);
+        const geometryTypes: Record<string, number> = {};
+        for (const f of features) {
+          const type = f.geometry?.type ?? 'null';
+          geometryTypes[type] = (geometryTypes[type] ?? 0) + 1;
+        }
+        const dominant = Object.entries(geometryTypes)
+          .filter(([type]) => type !== 'null')
+          .sort((a, b) => b[1] - a[1])[0];
+        const crs = layerCrs(matchWkt(summary.wkt), summary.wkt, dataset.format, hintCrs);
+        const positions = features.map((f) => firstPosition(f.geometry)).filter((p): p is Position => p !== null);
+        const heuristics = coordinateHeuristics(positions, crs.code);
+        const where = `${dataset.name} layer ${summary.name}`;
+        if (!crs.code) {
+          warnings.push(
+            summary.wkt
+              ? `${where}: CRS ${JSON.stringify(crs.wktName)} is not in the CRS registry; give sourceCrs in the mapping spec`
+              : `${where}: no CRS in the source and no hint; give sourceCrs in the mapping spec`,
+          );
+        }
+        if (crs.source === 'hint' && heuristics.zone && !heuristics.zone.candidates.includes(crs.code!)) {
+          warnings.push(`${where}: the eastings carry zone ${heuristics.zone.zone}, which ${crs.code} does not fit`);
+        }
+        if (heuristics.axes === 'swapped') {
+          warnings.push(`${where}: X and Y are swapped (northing first); the conversion swaps them back`);
+        } else if (heuristics.axes === 'ambiguous') {
+          warnings.push(
+            `${where}: axis order fits several CRSs (${heuristics.judgedAgainst.join(', ')}); name the CRS to decide`,
+          );
+        }
+        if (geometryTypes.null) warnings.push(`${where}: ${geometryTypes.null} sampled features have no geometry`);
+        layers.push({
+          name: summary.name,
+          featureCount: summary.featureCount,
+          geometryType: dominant?.[0] ?? null,
+          geometryTypes,
+          fields: summary.fields,
+          extent: summary.extent,
+          crs,
+          heuristics,
+          sample: features.slice(0, 3).map((f) => f.properties),
+        });
+        onLayer(dataset.name, summary.name);
+      }
+      out.push({ ...dataset, layers });
+    }
+    return out;
+  });
+  return { files: files.map((f) => f.name), hints, datasets: inspected, ignored, warnings };
+}
