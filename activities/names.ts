@@ -34,7 +34,12 @@ export const BUSINESS_ACTIVITIES = [
   },
   {
     name: 'audit.restore',
-    summary: 'Restore a backup or point-in-time copy to staging, diff it with the damaged database, merge lost objects',
+    summary: 'Restore a backup or the last good snapshot to staging and verify its checksum',
+  },
+  {
+    name: 'audit.merge',
+    summary:
+      'Build the recovered staging copy: the damaged database plus the chosen lost objects, each restored or not and why',
   },
   {
     name: 'audit.diff',

@@ -359,7 +359,7 @@ export async function selectProjectRows<T extends LoadableTable>(
 ): Promise<{ rows: RowOf[T][]; last: string[] | null }> {
   const columns: readonly (readonly [string, string, string])[] = COLUMNS[table];
   const key = keyOf(table).map((k) => pg.escapeIdentifier(k));
-  const select = columns.map(([column, , property]) => `${pg.escapeIdentifier(column)} AS "${property}"`).join(', ');
+  const select = selectList(table);
   const where = after ? `WHERE (${key.join(', ')}) > (${key.map((_, i) => `$${i + 2}`).join(', ')})` : '';
   const { rows } = await db.query<Record<string, unknown>>(
     `SELECT ${select} FROM ${tableOf(schema, table)} ${where} ORDER BY ${key.join(', ')} LIMIT $1`,
@@ -373,6 +373,29 @@ export async function selectProjectRows<T extends LoadableTable>(
   };
 }
 
+/** The columns of a table as row-object properties, optionally qualified by a table alias. */
+function selectList(table: LoadableTable, alias?: string): string {
+  const columns: readonly (readonly [string, string, string])[] = COLUMNS[table];
+  const prefix = alias ? `${alias}.` : '';
+  return columns.map(([column, , property]) => `${prefix}${pg.escapeIdentifier(column)} AS "${property}"`).join(', ');
+}
+
+/** Reads keyset batches until one comes back empty; `onBatch` sees the running count (for heartbeats). */
+async function readAllBatches<R>(
+  read: (after: string[] | null) => Promise<{ rows: R[]; last: string[] | null }>,
+  onBatch: (read: number) => void,
+): Promise<R[]> {
+  const all: R[] = [];
+  let after: string[] | null = null;
+  for (;;) {
+    const batch: { rows: R[]; last: string[] | null } = await read(after);
+    for (const row of batch.rows) all.push(row);
+    if (batch.rows.length === 0) return all;
+    after = batch.last;
+    onBatch(all.length);
+  }
+}
+
 /** Reads a whole table batch by batch; `onBatch` sees the running count (for heartbeats). */
 export async function selectAllProjectRows<T extends LoadableTable>(
   db: Queryable,
@@ -380,15 +403,101 @@ export async function selectAllProjectRows<T extends LoadableTable>(
   table: T,
   onBatch: (read: number) => void = () => undefined,
 ): Promise<RowOf[T][]> {
-  const all: RowOf[T][] = [];
-  let after: string[] | null = null;
-  for (;;) {
-    const batch: { rows: RowOf[T][]; last: string[] | null } = await selectProjectRows(db, schema, table, after);
-    for (const row of batch.rows) all.push(row);
-    if (batch.rows.length === 0) return all;
-    after = batch.last;
-    onBatch(all.length);
+  return readAllBatches((after) => selectProjectRows(db, schema, table, after), onBatch);
+}
+
+/** Tables whose rows the recovery merge reads and writes one by one (single-column keys). */
+export type ObjectTable = 'features' | 'nodes' | 'sections' | 'passports';
+
+/**
+ * Rows of `reference` (a restored snapshot) whose key `other` (the damaged copy) lacks, in key
+ * order, in keyset batches after `after` — the rows the damage lost.
+ */
+export async function selectMissingRows<T extends LoadableTable>(
+  db: Queryable,
+  reference: string,
+  other: string,
+  table: T,
+  after: readonly string[] | null,
+  limit = READ_BATCH_SIZE,
+): Promise<{ rows: RowOf[T][]; last: string[] | null }> {
+  const keyColumns = keyOf(table);
+  const key = keyColumns.map((k) => `r.${pg.escapeIdentifier(k)}`);
+  const join = keyColumns.map((k) => `o.${pg.escapeIdentifier(k)} = r.${pg.escapeIdentifier(k)}`).join(' AND ');
+  const keySelect = keyColumns.map((k, i) => `r.${pg.escapeIdentifier(k)}::text AS k${i}`).join(', ');
+  const page = after ? `AND (${key.join(', ')}) > (${key.map((_, i) => `$${i + 2}`).join(', ')})` : '';
+  const { rows } = await db.query<Record<string, unknown>>(
+    `SELECT ${selectList(table, 'r')}, ${keySelect} FROM ${tableOf(reference, table)} r
+     WHERE NOT EXISTS (SELECT 1 FROM ${tableOf(other, table)} o WHERE ${join}) ${page}
+     ORDER BY ${key.join(', ')} LIMIT $1`,
+    [limit, ...(after ?? [])],
+  );
+  const lastRow = rows.at(-1);
+  const last = lastRow ? keyColumns.map((_, i) => String(lastRow[`k${i}`])) : null;
+  for (const row of rows) for (let i = 0; i < keyColumns.length; i++) delete row[`k${i}`];
+  return { rows: rows as unknown as RowOf[T][], last };
+}
+
+/** Every row `reference` has and `other` lacks, batch by batch. */
+export async function selectAllMissingRows<T extends LoadableTable>(
+  db: Queryable,
+  reference: string,
+  other: string,
+  table: T,
+  onBatch: (read: number) => void = () => undefined,
+): Promise<RowOf[T][]> {
+  return readAllBatches((after) => selectMissingRows(db, reference, other, table, after), onBatch);
+}
+
+/**
+ * Features of `reference` whose id `other` holds as a feature of another layer: the id was given
+ * to a newer object after the snapshot. `layer` is the newer object's layer.
+ */
+export async function selectReusedFeatureIds(
+  db: Queryable,
+  reference: string,
+  other: string,
+): Promise<{ feature: FeatureRow; layer: string }[]> {
+  const { rows } = await db.query<FeatureRow & { newLayer: string }>(
+    `SELECT ${selectList('features', 'r')}, o.layer AS "newLayer"
+     FROM ${tableOf(reference, 'features')} r JOIN ${tableOf(other, 'features')} o ON o.id = r.id
+     WHERE o.layer <> r.layer ORDER BY r.id`,
+  );
+  return rows.map(({ newLayer, ...feature }) => ({ feature, layer: newLayer }));
+}
+
+/** The columns a row of each object table can be looked up by. */
+const LOOKUP_COLUMNS = {
+  features: ['id', 'inventory_number', 'passport_ref'],
+  nodes: ['id'],
+  sections: ['id'],
+  passports: ['id'],
+} as const satisfies Record<ObjectTable, readonly string[]>;
+
+/**
+ * Rows of a table whose `column` is one of `values` (one jsonb parameter per batch of 5,000
+ * values), in key order.
+ */
+export async function selectRowsWhereIn<T extends ObjectTable>(
+  db: Queryable,
+  schema: string,
+  table: T,
+  column: (typeof LOOKUP_COLUMNS)[T][number],
+  values: readonly string[],
+): Promise<RowOf[T][]> {
+  if (!(LOOKUP_COLUMNS[table] as readonly string[]).includes(column)) throw new Error(`no lookup by ${column}`);
+  const unique = [...new Set(values)];
+  const found: RowOf[T][] = [];
+  for (let start = 0; start < unique.length; start += LOAD_BATCH_SIZE) {
+    const batch = unique.slice(start, start + LOAD_BATCH_SIZE);
+    const { rows } = await db.query<RowOf[T]>(
+      `SELECT ${selectList(table)} FROM ${tableOf(schema, table)}
+       WHERE ${pg.escapeIdentifier(column)} IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY id`,
+      [JSON.stringify(batch)],
+    );
+    for (const row of rows) found.push(row);
   }
+  return found;
 }
 
 export async function selectCrs(db: Queryable, schema: string): Promise<CrsRow | null> {

@@ -70,14 +70,14 @@ describe('estimateDefinition on the four core processes', () => {
 
   it('when db-audit is estimated, then the recovery is expected, skipping it is the minimum and its loops the maximum', () => {
     const estimate = estimateDefinition(catalog('audit'), { projectId: 'p1', database: 'db' }, RATES, true);
-    // Expected (recovery done): lead-review LEAD 4 · analysis ENG_I 8 + conflicts ENG_I 8 · content ENG_II 8 ·
-    //   switch-over TECH 4 = the catalog's 4 / 16 / 8 / 4.
+    // Expected (recovery done): lead-review LEAD 4 · analysis ENG_I 8 + choose ENG_I 4 + conflicts ENG_I 4 ·
+    //   content ENG_II 8 · switch-over TECH 4 = the catalog's 4 / 16 / 8 / 4.
     // Min: 'feasible' reads a step result, so the skip to final-report is possible: LEAD 4, ENG_I 8 (analysis).
-    // Max: clean-enough loops 3 × conflicts (ENG_I 8); go-ahead rejects 2 × (conflicts ENG_I 8 + content ENG_II 8):
-    //   ENG_I 16 + 24 + 16 = 56, ENG_II 8 + 16 = 24.
+    // Max: clean-enough loops 3 × conflicts (ENG_I 4); go-ahead rejects 2 × (conflicts ENG_I 4 + content ENG_II 8):
+    //   ENG_I 16 + 12 + 8 = 36, ENG_II 8 + 16 = 24.
     expect(hours(estimate)).toEqual({
       LEAD: [4, 4, 4],
-      ENG_I: [16, 8, 56],
+      ENG_I: [16, 8, 36],
       ENG_II: [8, 0, 24],
       TECH: [4, 0, 4],
     });

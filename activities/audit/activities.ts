@@ -1,12 +1,14 @@
 /**
  * The X-AUDIT activities: audit a project schema (`audit.run`), copy it as evidence with a checksum
  * (`audit.backup`), restore a copy to staging and verify it (`audit.restore`), and list what differs
- * between a restored copy and the damaged database (`audit.diff`). Each stores its report as an
+ * between a restored copy and the damaged database (`audit.diff`); the recovery merge (`audit.merge`,
+ * merge.ts) and the reports (`audit.buildReport`, report-activity.ts) join them. Each stores its report as an
  * artifact of the engagement step, and a retry returns the stored result instead of redoing work.
  */
 import { Context } from '@temporalio/activity';
 import {
   PROJECT_TABLES,
+  countFeaturesByLayer,
   selectRowDifferences,
   type ProjectTable,
   type RowDifference,
@@ -25,6 +27,8 @@ import {
   type SchemaRef,
 } from '../project-schemas.ts';
 import { runAudit } from './engine.ts';
+import { createMergeActivities } from './merge.ts';
+import { createReportActivities } from './report-activity.ts';
 import { DEFAULT_TOLERANCE_M, type AuditReport } from './model.ts';
 import { checksumSchema, readNetwork } from './project-data.ts';
 
@@ -33,6 +37,11 @@ export interface AuditRunInput extends SchemaRef {
   tolerance?: number;
   /** Object counts per layer at the last good snapshot (an earlier run's `counts`). */
   previousCounts?: Record<string, number>;
+  /**
+   * The last good snapshot (a schema name or a step output with `schema`): its object counts per
+   * layer are the `previousCounts` when those are not given. Null or '' means none.
+   */
+  snapshot?: string | { schema: string } | null;
 }
 
 export interface AuditRunOutput {
@@ -103,6 +112,8 @@ function runOutput(schema: string, report: AuditReport, row: ArtifactRow): Audit
 export function createAuditActivities(deps: ActivityDeps) {
   const { pool } = deps;
   return {
+    ...createMergeActivities(deps),
+    ...createReportActivities(deps),
     /** Runs the audit rules on a project schema; stores the full report as `audit-report.json`. */
     async 'audit.run'({ input, engagement }: BusinessActivityInput<AuditRunInput>): Promise<AuditRunOutput> {
       const schema = resolveSchema(input, engagement);
@@ -114,9 +125,15 @@ export function createAuditActivities(deps: ActivityDeps) {
       const tolerance = input.tolerance ?? DEFAULT_TOLERANCE_M;
       if (!(tolerance > 0))
         fail(`tolerance must be a positive number of metres, got ${tolerance}`, 'audit-input-invalid');
+      const snapshot = typeof input.snapshot === 'object' ? input.snapshot?.schema : input.snapshot;
+      let previousCounts = input.previousCounts;
+      if (!previousCounts && snapshot) {
+        await requireSchema(pool, checkedSchema(snapshot));
+        previousCounts = await countFeaturesByLayer(pool, snapshot);
+      }
       const report = runAudit(
         network,
-        { tolerance, previousCounts: input.previousCounts, currentYear: new Date().getUTCFullYear() },
+        { tolerance, previousCounts, currentYear: new Date().getUTCFullYear() },
         { onRule: (rule, done) => progress({ phase: 'rules', table: rule, rows: done }) },
       );
       const row = await storeJson(pool, engagement, 'audit-report', 'audit-report.json', { schema, report });

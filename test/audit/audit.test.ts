@@ -19,6 +19,7 @@ import { createLogger } from '../../lib/logger.ts';
 import { seedDemoData } from '../../scripts/demo-data.ts';
 import { PLANTED_FAULTS } from '../fixtures/networks/planted.ts';
 import { createTestDatabase } from '../helpers/database.ts';
+import { poolFailingAtConnection } from '../helpers/failing-pool.ts';
 
 interface Fixture {
   tolerance: number;
@@ -176,19 +177,7 @@ describe('audit.backup, audit.restore, audit.diff', () => {
       engagement: engagementRef('copy-full'),
     });
     // The first attempt loses its connection when it starts the fourth table's transaction.
-    let transactions = 0;
-    const failing = new Proxy(pool, {
-      get(target, property) {
-        if (property === 'connect') {
-          return async () => {
-            if (++transactions > 3) throw Object.assign(new Error('connection reset'), { code: 'ECONNRESET' });
-            return target.connect();
-          };
-        }
-        const value: unknown = Reflect.get(target, property);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const failing = poolFailingAtConnection(pool, (n) => n > 3);
     const dying = createAuditActivities({
       pool: failing,
       logger: createLogger('silent', 'test'),
