@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusinessActivityInput, EngagementRef } from '../../activities/context.ts';
 import { createImportActivities, type ConvertOutput, type InspectOutput } from '../../activities/import/activities.ts';
 import type { InspectionReport } from '../../activities/import/inspect.ts';
-import type { MappingSpec } from '../../activities/import/spec.ts';
 import type { Pool } from '../../db/pool.ts';
 import { projectSchemaExists, selectAllProjectRows } from '../../db/project-schema.ts';
 import { insertUpload, selectArtifactContent } from '../../db/queries/artifacts.ts';
@@ -19,6 +18,7 @@ import { insertEngagement } from '../../db/queries/engagements.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { seedDemoData } from '../../scripts/demo-data.ts';
 import { sha256Hex } from '../../activities/artifacts.ts';
+import { SPEC } from '../fixtures/import/spec.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 
 const FIXTURES = new URL('../fixtures/import/', import.meta.url);
@@ -26,42 +26,6 @@ const SHAPEFILES = readdirSync(FIXTURES).filter((name) =>
   /^chuhuiv_(pipes|fittings)\.(shp|shx|dbf|prj|cpg)$/.test(name),
 );
 const ALL = readdirSync(FIXTURES).filter((name) => name.startsWith('chuhuiv_'));
-
-/** The mapping an engineer would write for the Shapefile set. */
-export const SPEC: MappingSpec = {
-  toleranceM: 0.5,
-  layers: [
-    {
-      source: 'chuhuiv_pipes.shp:chuhuiv_pipes',
-      target: 'water_pipe',
-      fields: {
-        DN: 'diameter_mm',
-        MATERIAL: { attribute: 'material', codes: { сталь: 'ST', чавун: 'CI', поліетилен: 'PE' } },
-        YEAR: 'install_year',
-        INV_NO: 'inventory_number',
-        STREET: 'street',
-      },
-    },
-    {
-      source: 'chuhuiv_fittings',
-      target: 'water_valve',
-      where: { TYPE: 'засувка' },
-      fields: { NAME: 'inventory_number' },
-    },
-    {
-      source: 'chuhuiv_fittings',
-      target: 'water_hydrant',
-      where: { TYPE: 'гідрант' },
-      fields: { NAME: 'inventory_number' },
-    },
-    {
-      source: 'chuhuiv_fittings',
-      target: 'water_well',
-      where: { TYPE: 'колодязь' },
-      fields: { NAME: 'inventory_number' },
-    },
-  ],
-};
 
 let pool: Pool;
 let activities: ReturnType<typeof createImportActivities>;
