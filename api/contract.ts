@@ -46,6 +46,8 @@ export interface Contract {
   operations: Operation[];
   /** The operation for a method and a full path, with its path parameters; null when none. */
   find(method: string, path: string): { operation: Operation; params: Record<string, string> } | null;
+  /** The methods the document has for a full path (upper case); empty when the path is unknown. */
+  methodsOf(path: string): string[];
 }
 
 function pointer(document: Json, ref: string): Json {
@@ -164,6 +166,9 @@ export function loadContract(source: string = readFileSync(OPENAPI_PATH, 'utf8')
         return { operation, params: values };
       }
       return null;
+    },
+    methodsOf(path) {
+      return operations.filter((o) => o.regex.test(path)).map((o) => o.method.toUpperCase());
     },
   };
 }

@@ -140,9 +140,21 @@ export function createGate(options: { contract: Contract; pool: Pool; limits: Ra
     },
   });
 
-  const find: RequestHandler = (req, _res, next) => {
-    const found = contract.find(req.method, `${req.baseUrl}${req.path}`);
+  const find: RequestHandler = (req, res, next) => {
+    const path = `${req.baseUrl}${req.path}`;
+    const found = contract.find(req.method, path);
     if (!found) {
+      const allowed = contract.methodsOf(path);
+      if (allowed.length > 0) {
+        res.setHeader('allow', allowed.join(', '));
+        next(
+          new AppError(
+            'method-not-allowed',
+            `${req.originalUrl.split('?')[0]} takes ${allowed.join(' or ')}, not ${req.method}. See /openapi.json.`,
+          ),
+        );
+        return;
+      }
       next(new AppError('not-found', `No route ${req.method} ${req.originalUrl.split('?')[0]}. See /openapi.json.`));
       return;
     }

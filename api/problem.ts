@@ -35,6 +35,7 @@ const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   'not-acceptable': { status: 406, title: 'Not acceptable' },
   'rate-card-missing': { status: 422, title: 'No rate card in force' },
   'upload-exists': { status: 409, title: 'A different file of this name was uploaded already' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed' },
 };
 
 /** Status of every error code; the OpenAPI document lists the same set. */

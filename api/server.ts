@@ -29,6 +29,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     logger,
     vendorVatPayer: config.vendorVatPayer,
     uploadMaxBytes: config.uploadMaxBytes,
+    rateLimits: config.rateLimits,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, () => resolve(listening));

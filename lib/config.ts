@@ -30,6 +30,12 @@ export interface Config {
   readonly dataDir: string;
   /** Largest file one upload may carry, bytes (UPLOAD_MAX_MB, default 100). */
   readonly uploadMaxBytes: number;
+  /** API rate limits (RATE_LIMIT_PER_KEY, RATE_LIMIT_AUTH_FAILURES, RATE_LIMIT_PUBLIC_REQUESTS). */
+  readonly rateLimits: {
+    perKeyPerMinute: number;
+    authFailuresPerIpPerMinute: number;
+    publicRequestsPer10Minutes: number;
+  };
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -53,6 +59,13 @@ function positive(env: Env, key: string, fallback: number): number {
   if (!(value > 0) || !Number.isFinite(value)) {
     throw new AppError('config-invalid', `${key} must be a positive number, got "${env[key]}"`);
   }
+  return value;
+}
+
+function count(env: Env, key: string, fallback: number): number {
+  const value = positive(env, key, fallback);
+  if (!Number.isInteger(value))
+    throw new AppError('config-invalid', `${key} must be a whole number, got "${env[key]}"`);
   return value;
 }
 
@@ -122,5 +135,10 @@ export function loadConfig(env: Env = process.env): Config {
     vendorVatPayer: flag(env, 'VENDOR_VAT_PAYER', true),
     dataDir: text(env, 'POTIK_DATA_DIR', '.potik'),
     uploadMaxBytes: Math.round(positive(env, 'UPLOAD_MAX_MB', 100) * 1024 * 1024),
+    rateLimits: {
+      perKeyPerMinute: count(env, 'RATE_LIMIT_PER_KEY', 600),
+      authFailuresPerIpPerMinute: count(env, 'RATE_LIMIT_AUTH_FAILURES', 20),
+      publicRequestsPer10Minutes: count(env, 'RATE_LIMIT_PUBLIC_REQUESTS', 20),
+    },
   });
 }

@@ -56,7 +56,9 @@ export type ErrorCode =
   /** No rate card is in force on the date, so nothing can be priced. */
   | 'rate-card-missing'
   /** A file of this name was uploaded to the engagement already, with other content; uploads never change. */
-  | 'upload-exists';
+  | 'upload-exists'
+  /** The path exists, but not with this method; the Allow header lists the methods it takes. */
+  | 'method-not-allowed';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

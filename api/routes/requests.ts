@@ -8,12 +8,13 @@ import { Router } from 'express';
 import type { JsonValue } from '../../definitions/model.ts';
 import {
   insertServiceRequest,
-  selectServiceRequest,
+  selectServiceRequestForUpdate,
   selectServiceRequests,
   updateServiceRequestTriage,
   type ServiceRequestRow,
   type ServiceRequestStatus,
 } from '../../db/queries/service-requests.ts';
+import { withTransaction } from '../../db/pool.ts';
 import { AppError } from '../../lib/errors.ts';
 import { callerOf } from '../auth.ts';
 import { launchEngagement, type LaunchBody } from '../engagement-launch.ts';
@@ -112,57 +113,61 @@ export function requestRoutes(deps: RouteDeps): Router {
   router.post('/:id/triage', async (req, res) => {
     const caller = callerOf(req);
     const id = String(req.params.id);
-    const request = UUID.test(id) ? await selectServiceRequest(pool, id) : null;
-    if (!request) throw new AppError('not-found', `No service request ${id}.`);
+    if (!UUID.test(id)) throw new AppError('not-found', `No service request ${id}.`);
     const body = req.body as TriageBody;
-    if (request.status !== 'new') {
-      if (request.status === body.outcome && request.triaged_by === caller.id) {
-        res.status(200).json(serviceRequestView(request));
-        return;
+    // The request row stays locked from the status check to the recorded outcome: a second
+    // triage waits, then finds it triaged.
+    const { row, updated } = await withTransaction(pool, async (client) => {
+      const request = await selectServiceRequestForUpdate(client, id);
+      if (!request) throw new AppError('not-found', `No service request ${id}.`);
+      if (request.status !== 'new') {
+        if (request.status === body.outcome && request.triaged_by === caller.id)
+          return { row: request, updated: false };
+        throw new AppError(
+          'request-already-triaged',
+          `Request ${request.reference} was triaged already (${request.status}) by ${request.triaged_by}.`,
+          { requestStatus: request.status },
+        );
       }
-      throw new AppError(
-        'request-already-triaged',
-        `Request ${request.reference} was triaged already (${request.status}) by ${request.triaged_by}.`,
-        { requestStatus: request.status },
-      );
-    }
-    let engagementId: string | null = null;
-    if (body.outcome === 'engagement' || body.outcome === 'incident') {
-      const launch: LaunchBody =
-        body.outcome === 'engagement'
-          ? {
-              definitionId: body.definitionId,
-              customerId: body.customerId,
-              ...(body.version === undefined ? {} : { version: body.version }),
-              ...(body.projectId === undefined ? {} : { projectId: body.projectId }),
-              ...(body.params === undefined ? {} : { params: body.params }),
-            }
-          : {
-              definitionId: INCIDENT_DEFINITION,
-              customerId: body.customerId,
-              projectId: body.projectId ?? null,
-              params: incidentParams(request, body.summary, body.projectId ?? null),
-            };
-      const { row } = await launchEngagement(deps, caller.id, launch, `request:${request.id}`);
-      engagementId = row.id;
-    }
-    const triaged = await updateServiceRequestTriage(pool, {
-      id: request.id,
-      status: body.outcome,
-      engagementId,
-      rejectionReason: body.outcome === 'rejected' ? body.reason.trim() : null,
-      triagedBy: caller.id,
-    });
-    if (!triaged) throw new AppError('not-found', `No service request ${id}.`);
-    if (!triaged.updated && triaged.row.status !== body.outcome) {
-      throw new AppError('request-already-triaged', `Request ${request.reference} was triaged meanwhile.`, {
-        requestStatus: triaged.row.status,
+      const launch = launchOf(request, body);
+      const engagementId = launch
+        ? (await launchEngagement(deps, caller.id, launch, `request:${request.id}`)).row.id
+        : null;
+      const triaged = await updateServiceRequestTriage(client, {
+        id: request.id,
+        status: body.outcome,
+        engagementId,
+        rejectionReason: body.outcome === 'rejected' ? body.reason.trim() : null,
+        triagedBy: caller.id,
       });
-    }
-    res.status(triaged.updated ? 201 : 200).json(serviceRequestView(triaged.row));
+      return { row: triaged, updated: true };
+    });
+    res.status(updated ? 201 : 200).json(serviceRequestView(row));
   });
 
   return router;
+}
+
+/** What a triage into an engagement or an incident launches; null for a rejection. */
+function launchOf(request: ServiceRequestRow, body: TriageBody): LaunchBody | null {
+  if (body.outcome === 'engagement') {
+    return {
+      definitionId: body.definitionId,
+      customerId: body.customerId,
+      ...(body.version === undefined ? {} : { version: body.version }),
+      ...(body.projectId === undefined ? {} : { projectId: body.projectId }),
+      ...(body.params === undefined ? {} : { params: body.params }),
+    };
+  }
+  if (body.outcome === 'incident') {
+    return {
+      definitionId: INCIDENT_DEFINITION,
+      customerId: body.customerId,
+      projectId: body.projectId ?? null,
+      params: incidentParams(request, body.summary, body.projectId ?? null),
+    };
+  }
+  return null;
 }
 
 function incidentParams(

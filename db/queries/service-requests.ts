@@ -63,8 +63,12 @@ export async function insertServiceRequest(db: Queryable, p: InsertServiceReques
   return rows[0]!;
 }
 
-export async function selectServiceRequest(db: Queryable, id: string): Promise<ServiceRequestRow | null> {
-  const { rows } = await db.query<ServiceRequestRow>('SELECT * FROM service_requests WHERE id = $1', [id]);
+/**
+ * The request, locked until the caller's transaction ends: triage holds it while it launches, so
+ * two PMs triaging the same request at once launch one engagement, and the second sees the first's outcome.
+ */
+export async function selectServiceRequestForUpdate(db: Queryable, id: string): Promise<ServiceRequestRow | null> {
+  const { rows } = await db.query<ServiceRequestRow>('SELECT * FROM service_requests WHERE id = $1 FOR UPDATE', [id]);
   return rows[0] ?? null;
 }
 
@@ -84,10 +88,7 @@ export async function selectServiceRequests(
   return { rows: rows.slice(0, f.limit), more: rows.length > f.limit };
 }
 
-/**
- * Records the triage outcome of a new request. Returns the row after the update, or the row as it
- * was when it had been triaged already (`updated` false) so the caller can tell a repeat from a conflict.
- */
+/** Records the triage outcome of a request the caller holds locked (selectServiceRequestForUpdate). */
 export async function updateServiceRequestTriage(
   db: Queryable,
   p: {
@@ -97,15 +98,13 @@ export async function updateServiceRequestTriage(
     rejectionReason: string | null;
     triagedBy: string;
   },
-): Promise<{ row: ServiceRequestRow; updated: boolean } | null> {
+): Promise<ServiceRequestRow> {
   const { rows } = await db.query<ServiceRequestRow>(
     `UPDATE service_requests SET status = $2, engagement_id = $3, rejection_reason = $4, triaged_by = $5,
                                  triaged_at = now()
-     WHERE id = $1 AND status = 'new'
+     WHERE id = $1
      RETURNING *`,
     [p.id, p.status, p.engagementId, p.rejectionReason, p.triagedBy],
   );
-  if (rows[0]) return { row: rows[0], updated: true };
-  const existing = await selectServiceRequest(db, p.id);
-  return existing ? { row: existing, updated: false } : null;
+  return rows[0]!;
 }

@@ -120,14 +120,18 @@ describe('operations: document, docs, limits, media types, metrics, headers', ()
     expect(response.body.type).toBe(problem);
   });
 
-  it('when a route or method does not exist, then 404 problem; a body on a bodiless route is 400', async () => {
+  it('when a route does not exist, then 404 problem; a wrong method is 405 with Allow; a body on a bodiless route is 400', async () => {
     const pm = apiClient(stack, 'olena.pm');
     const missing = await fetch(`${stack.url}/v1/nothing-here`, {
       headers: { authorization: `Bearer ${stack.keys['olena.pm']}` },
     });
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
-    expect((await fetch(`${stack.url}/v1/engagements`, { method: 'PATCH' })).status).toBe(404);
+    const wrongMethod = await fetch(`${stack.url}/v1/engagements`, { method: 'PATCH' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET, POST');
+    expect(((await wrongMethod.json()) as { detail: string }).detail).toContain('takes GET or POST, not PATCH');
+    expect((await fetch(`${stack.url}/v1/engagements/x/y/z`, { method: 'PATCH' })).status).toBe(404);
     const withBody = await pm('POST', '/v1/engagements/7c1f5a52-5f0e-4d43-8a55-3b1c2a6f2f10/cancel', { force: true });
     expect(withBody.status).toBe(400);
   });

@@ -73,6 +73,39 @@ describe('service requests: intake and triage', () => {
     expect(count.rows[0].n).toBe(1);
   });
 
+  it('when two PMs triage the same request at once, then one engagement is launched and the other PM is told it was triaged', async () => {
+    const created = await apiClient(stack, 'admin')('POST', '/v1/users', {
+      id: 'petro.pm',
+      name: 'Petro (PM)',
+      role: 'pm',
+      key: { label: 'triage race' },
+    });
+    expect(created.status).toBe(201);
+    stack.keys['petro.pm'] = created.body.apiKey.key as string;
+    const id = await submit({
+      customer: { id: 'kp-vodokanal' },
+      contact: { name: 'Ірина', email: 'iryna@example.org' },
+      text: 'Please audit our water network database.',
+    });
+    const body = { outcome: 'engagement', definitionId: 'minimal', customerId: 'kp-vodokanal', params: { topic: 'x' } };
+    const answers = await Promise.all(
+      ['olena.pm', 'petro.pm', 'olena.pm', 'petro.pm'].map((user) =>
+        apiClient(stack, user)('POST', `/v1/requests/${id}/triage`, body),
+      ),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.every((s) => [200, 201, 409].includes(s))).toBe(true);
+    const winner = answers.find((a) => a.status === 201)!.body;
+    for (const answer of answers.filter((a) => a.status === 409)) {
+      expect(answer.body.detail).toContain(`by ${winner.triagedBy}`);
+    }
+    const launched = await stack.pool.query('SELECT count(*)::int AS n FROM engagements WHERE idempotency_key = $1', [
+      `request:${id}`,
+    ]);
+    expect(launched.rows[0].n).toBe(1);
+  });
+
   it('when a request reports an incident, then triage launches the free B-INCIDENT process with the request text', async () => {
     const id = await submit({
       customer: { name: 'КП «Водоканал»' },

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+
+const base = { USER: 'potik' };
+
+describe('loadConfig', () => {
+  it('when nothing is set, then the documented defaults hold', () => {
+    const config = loadConfig(base);
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBe('postgres://potik@127.0.0.1:5432/potik');
+    expect(config.uploadMaxBytes).toBe(100 * 1024 * 1024);
+    expect(config.rateLimits).toEqual({
+      perKeyPerMinute: 600,
+      authFailuresPerIpPerMinute: 20,
+      publicRequestsPer10Minutes: 20,
+    });
+  });
+
+  it('when limits are set, then they are read in their units', () => {
+    const config = loadConfig({
+      ...base,
+      UPLOAD_MAX_MB: '2.5',
+      RATE_LIMIT_PER_KEY: '1200',
+      RATE_LIMIT_AUTH_FAILURES: '5',
+      RATE_LIMIT_PUBLIC_REQUESTS: '3',
+    });
+    expect(config.uploadMaxBytes).toBe(2.5 * 1024 * 1024);
+    expect(config.rateLimits).toEqual({
+      perKeyPerMinute: 1200,
+      authFailuresPerIpPerMinute: 5,
+      publicRequestsPer10Minutes: 3,
+    });
+  });
+
+  it.each([
+    ['UPLOAD_MAX_MB', '0', 'UPLOAD_MAX_MB must be a positive number, got "0"'],
+    ['UPLOAD_MAX_MB', 'lots', 'UPLOAD_MAX_MB must be a positive number, got "lots"'],
+    ['RATE_LIMIT_PER_KEY', '10.5', 'RATE_LIMIT_PER_KEY must be a whole number, got "10.5"'],
+    ['PORT', '70000', 'PORT must be a port number from 0 to 65535, got "70000"'],
+    ['VENDOR_VAT_PAYER', 'maybe', 'VENDOR_VAT_PAYER must be true or false, got "maybe"'],
+  ])('when %s is %j, then the error names the key and the value', (key, value, message) => {
+    expect(() => loadConfig({ ...base, [key]: value })).toThrow(message);
+  });
+});
