@@ -3,7 +3,7 @@
  * migrations, the service catalog, demo data, the worker and the API — then the URLs and the demo
  * keys. Ctrl-C stops everything it started, in reverse order.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../lib/config.ts';
 import { createPool } from '../db/pool.ts';
@@ -39,6 +39,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
+    if (spawnSync(process.env.OGR2OGR || 'ogr2ogr', ['--version']).error)
+      say('Warning: ogr2ogr not found — data imports need GDAL (Debian: apt-get install gdal-bin).');
     if (!(await portIsFree(config.port, config.host))) {
       throw new Error(
         `Port ${config.port} is in use (another Potik stack?). Stop it, or start with PORT=<other port>.`,
