@@ -34,6 +34,8 @@ export interface CreateActInput {
   actDate: IsoDate;
   createdBy: string;
   vendorVatPayer: boolean;
+  /** The order of named act lines (a definition's `lines`); entries on no named line come first. */
+  lineOrder?: readonly string[];
 }
 
 /**
@@ -60,11 +62,13 @@ export async function createEngagementAct(
     const draft = buildActLines(
       entries.map((entry) => ({
         id: entry.id,
+        line: entry.line,
         category: entry.category,
         normHours: entry.norm_hundredths,
         rateKopecks: entry.rate_kopecks,
       })),
       input.vendorVatPayer,
+      input.lineOrder,
     );
     if (draft.lines.length === 0) {
       throw new BillingConflict(
@@ -96,6 +100,7 @@ export async function createEngagementAct(
       const row = await insertActLine(client, {
         actId: act.id,
         lineNo: line.lineNo,
+        line: line.line,
         category: line.category,
         normHundredths: line.normHours,
         rateKopecks: line.rateKopecks,
@@ -128,20 +133,24 @@ export async function moveAct(pool: Pool, p: { actId: number; to: 'issued' | 'si
 
 /**
  * `billing.prepareAct`, the last step of the catalog processes: a draft act of the engagement's
- * unbilled billable entries. Free or included work has nothing to bill and yields no act. A retry
+ * unbilled billable entries, its named lines in the order of the input's `lines`. Free or included work has nothing to bill and yields no act. A retry
  * after the act was committed finds nothing left to bill and returns the act already made.
  */
 export function createActActivities({ pool, vendorVatPayer }: ActivityDeps) {
   return {
-    async 'billing.prepareAct'({
-      engagement,
-    }: BusinessActivityInput<unknown>): Promise<{ actId: number | null; number: string | null; reason: string }> {
+    async 'billing.prepareAct'({ input, engagement }: BusinessActivityInput<{ lines?: unknown } | null>): Promise<{
+      actId: number | null;
+      number: string | null;
+      reason: string;
+    }> {
+      const lines = input?.lines;
       try {
         const { act } = await createEngagementAct(pool, {
           engagementId: engagement.id,
           actDate: kyivDate(new Date()),
           createdBy: engagement.launchedBy,
           vendorVatPayer,
+          lineOrder: Array.isArray(lines) ? lines.filter((line): line is string => typeof line === 'string') : [],
         });
         return { actId: act.id, number: act.number, reason: 'draft act prepared' };
       } catch (error) {

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { CATEGORIES, type Category, type Norm } from '../definitions/model.ts';
+import { CATEGORIES, type Category, type JsonValue, type Norm, type StepBilling } from '../definitions/model.ts';
 import { selectUserCategory } from '../db/queries/users.ts';
 import { insertBillingEntry, selectRateCardOn, type BillingEntryRow } from '../db/queries/billing.ts';
 import { selectRateCardById } from '../db/queries/estimates.ts';
@@ -20,6 +20,19 @@ export interface RecordBillableTimeInput {
   actualHours: number | null;
   performedBy: string | null;
   entitlement: EntitlementRecord | null;
+  /** The step's act lines, when its definition names them. */
+  billing?: StepBilling;
+  /** The task's result, for `billing.hours`. */
+  result?: JsonValue;
+}
+
+/** One ledger entry to write: its key suffix, act line, category and norm-hours. */
+interface EntryPlan {
+  key: string;
+  line: string | null;
+  category: Category;
+  hours: number;
+  actualHours: number | null;
 }
 
 export function createBillingActivities({ pool, vendorVatPayer }: ActivityDeps) {
@@ -33,12 +46,42 @@ export function createBillingActivities({ pool, vendorVatPayer }: ActivityDeps) 
     return [...entries].sort((a, b) => b[1] - a[1] || CATEGORIES.indexOf(a[0]) - CATEGORIES.indexOf(b[0]))[0]?.[0];
   };
 
+  /**
+   * The entries of a step: one per category of its norm (keyed by category, on `billing.line`), or,
+   * with `billing.hours`, one per named line with the hours of its result field (keyed by line) on
+   * the performer's category. A line with no hours is not written.
+   */
+  const planEntries = async (input: RecordBillableTimeInput): Promise<EntryPlan[]> => {
+    const entries = Object.entries(input.norm) as [Category, number][];
+    const actualOn = await actualHoursCategory(input, entries);
+    const fromResult = input.billing?.hours;
+    if (!fromResult) {
+      return entries.map(([category, hours]) => ({
+        key: category,
+        line: input.billing?.line ?? null,
+        category,
+        hours,
+        actualHours: category === actualOn ? input.actualHours : null,
+      }));
+    }
+    const performerCategory = input.performedBy ? await selectUserCategory(pool, input.performedBy) : null;
+    const category = performerCategory ?? actualOn!;
+    const result = (input.result ?? {}) as Record<string, JsonValue>;
+    return Object.entries(fromResult).flatMap(([line, field], index) => {
+      const value = result[field];
+      const hours =
+        typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value * 100) / 100 : 0;
+      if (hours === 0) return [];
+      return [{ key: line, line, category, hours, actualHours: index === 0 ? input.actualHours : null }];
+    });
+  };
+
   return {
     /**
      * Writes one ledger entry per category of the step's norm, all or none. Non-billable work
      * (basic support, included coverage) is recorded too, at zero amount, so hours stay visible.
      */
-    async recordBillableTime(input: RecordBillableTimeInput): Promise<{ entryIds: number[] }> {
+    async recordBillableTime(input: RecordBillableTimeInput): Promise<{ entryIds: number[]; norm: Norm }> {
       const billable = input.entitlement?.billable ?? false;
       const date = input.entitlement?.decidedOn ?? kyivDate(new Date());
       // An approved quote locks the rate card it was priced with; otherwise the one in force on the decision date.
@@ -50,22 +93,22 @@ export function createBillingActivities({ pool, vendorVatPayer }: ActivityDeps) 
           'rate-card-missing',
         );
       }
-      const entries = Object.entries(input.norm) as [Category, number][];
-      const actualOn = await actualHoursCategory(input, entries);
+      const plan = await planEntries(input);
       const rows = await withTransaction(pool, async (client) => {
         const written: BillingEntryRow[] = [];
-        for (const [category, hours] of entries) {
+        for (const { key, line, category, hours, actualHours } of plan) {
           const rate = billable ? (rateCard!.rates[category] ?? 0) : 0;
           const priced = priceNormLine(normHoursFromNumber(hours), rate, vendorVatPayer);
           written.push(
             await insertBillingEntry(client, {
-              idempotencyKey: `${input.idempotencyKey}:${category}`,
+              idempotencyKey: `${input.idempotencyKey}:${key}`,
               engagementId: input.engagementId,
               stepId: input.stepId,
               iteration: input.iteration,
+              line,
               category,
               normHours: hours,
-              actualHours: category === actualOn ? input.actualHours : null,
+              actualHours,
               rateKopecks: rate,
               amountKopecks: priced.amountExclVat,
               vatKopecks: priced.vat,
@@ -79,7 +122,9 @@ export function createBillingActivities({ pool, vendorVatPayer }: ActivityDeps) 
         }
         return written;
       });
-      return { entryIds: rows.map((row) => row.id) };
+      const norm: Norm = {};
+      for (const { category, hours } of plan) norm[category] = Math.round(((norm[category] ?? 0) + hours) * 100) / 100;
+      return { entryIds: rows.map((row) => row.id), norm };
     },
   };
 }

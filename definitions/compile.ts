@@ -14,6 +14,7 @@ import type {
   ProcessSnapshot,
   RetrySpec,
   Step,
+  StepBilling,
   Template,
 } from './model.ts';
 import { billsByDefault } from './content-checks.ts';
@@ -56,6 +57,10 @@ function escalation(e: { after: DurationValue; to: AssigneeDefinition } | undefi
   return e ? { escalation: { afterMs: ms(e.after), to: assignee(e.to) } } : {};
 }
 
+function billing(b: { line?: string; hours?: Record<string, string> }): StepBilling {
+  return { ...(b.line ? { line: b.line } : {}), ...(b.hours ? { hours: { ...b.hours } } : {}) };
+}
+
 function compileStep(step: StepDefinition, next: string | null, startOf: (steps: StepDefinition[]) => string): Step {
   const billed = step.kind === 'task' || step.kind === 'approval' ? (step.billable ?? billsByDefault(step)) : true;
   const base = {
@@ -63,6 +68,7 @@ function compileStep(step: StepDefinition, next: string | null, startOf: (steps:
     title: step.title ?? step.id,
     next,
     ...(step.norm && billed ? { norm: { ...step.norm } } : {}),
+    ...(step.norm && billed && 'billing' in step && step.billing ? { billing: billing(step.billing) } : {}),
   };
   switch (step.kind) {
     case 'activity':

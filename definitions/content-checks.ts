@@ -43,8 +43,41 @@ export function billsByDefault(step: StepDefinition): boolean {
   return step.norm !== undefined;
 }
 
+/**
+ * `billing` needs a norm (the estimate, and the category when the performer has none); `hours` reads
+ * numeric fields of a task's form.
+ */
+function checkBilling(ctx: CheckContext, site: StepSite): void {
+  const { step, path } = site;
+  if (!('billing' in step) || step.billing === undefined) return;
+  const billable = step.kind === 'task' || step.kind === 'approval' ? (step.billable ?? billsByDefault(step)) : true;
+  if (step.norm === undefined || !billable) {
+    ctx.report([...path, 'billing'], 'the step names act lines but bills nothing', 'add a norm, or remove billing');
+  }
+  if (step.billing.hours === undefined) return;
+  if (step.kind !== 'task') {
+    ctx.report([...path, 'billing', 'hours'], 'only a task has a result to read hours from', 'use billing.line');
+    return;
+  }
+  if (step.billing.line !== undefined) {
+    ctx.report([...path, 'billing', 'line'], 'billing.hours names the lines itself', 'remove billing.line');
+  }
+  const properties = (step.form as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties ?? {};
+  for (const [line, field] of Object.entries(step.billing.hours as Record<string, string>)) {
+    const type = properties[field]?.type;
+    if (type !== 'number' && type !== 'integer') {
+      ctx.report(
+        [...path, 'billing', 'hours', line],
+        `'${field}' is not a numeric field of the task's form`,
+        didYouMean(field, Object.keys(properties)) ?? 'add it to form.properties with type: number',
+      );
+    }
+  }
+}
+
 function checkStep(ctx: CheckContext, site: StepSite, stepIds: ReadonlySet<string>): void {
   const { step, path } = site;
+  checkBilling(ctx, site);
   const expr = (fieldPath: PathSegment[], text: string, template: boolean): void =>
     checkExpressionText(ctx, fieldPath, text, template, site.sequence.locals, stepIds);
   switch (step.kind) {

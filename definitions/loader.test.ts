@@ -173,3 +173,34 @@ describe('loadDefinition refuses broken definitions with positions', () => {
     }
   });
 });
+
+describe('loadDefinition checks the act lines a step bills on', () => {
+  const task = (billing: string, extra = '') =>
+    `${HEAD}  - id: day
+    kind: task
+    title: Day
+    assignee: { category: ENG_I }
+    norm: { ENG_I: 6 }
+    billing: ${billing}
+    form:
+      type: object
+      properties:
+        hoursDelivered: { type: number }
+        note: { type: string }
+${extra}`;
+
+  it('when billing reads hours from numeric form fields, then the step compiles with them', () => {
+    const { snapshot } = loadDefinition(task('{ hours: { training-hours: hoursDelivered } }'), 'demo.yaml');
+    expect(snapshot.steps.day?.billing).toEqual({ hours: { 'training-hours': 'hoursDelivered' } });
+  });
+
+  it('when billing reads hours from a field that is not a number, then it names the field', () => {
+    const issue = onlyIssue(task('{ hours: { travel: note } }'));
+    expect(issue.message).toBe("step 'day': 'note' is not a numeric field of the task's form");
+  });
+
+  it('when a step names an act line but bills nothing, then it says so', () => {
+    const source = `${HEAD}  - id: a\n    kind: task\n    title: A\n    assignee: { category: ENG_I }\n    billable: false\n    billing: { line: preparation }\n`;
+    expect(onlyIssue(source).message).toBe("step 'a': the step names act lines but bills nothing");
+  });
+});

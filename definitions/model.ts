@@ -51,6 +51,17 @@ export interface RetrySpec {
   nonRetryable: string[];
 }
 
+/**
+ * Which act lines a step's work goes on. `line` puts the norm-hours on a named line (e.g.
+ * `preparation`); `hours` (task steps) bills, instead of the norm, the hours the task result gives in
+ * a numeric field, per named line (`{ training-hours: hoursDelivered, travel: travelHours }`), on the
+ * performer's qualification category. The norm stays the estimate.
+ */
+export interface StepBilling {
+  line?: string;
+  hours?: Record<string, string>;
+}
+
 interface StepBase {
   id: string;
   title: string;
@@ -58,6 +69,8 @@ interface StepBase {
   next: string | null;
   /** Norm-hours billed when the step completes; absent for non-billable steps. */
   norm?: Norm;
+  /** Act lines of the step's billed work; absent: one entry per norm category, on no named line. */
+  billing?: StepBilling;
 }
 
 /** Automated work done by a named activity. */

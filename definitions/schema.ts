@@ -79,12 +79,28 @@ const Goto = Type.Object({ goto: Id }, closed);
 const Escalation = Type.Object({ after: Duration, to: Assignee }, closed);
 const Reminders = Type.Array(Duration, { maxItems: L.maxReminders });
 
+const FieldName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,62}$' });
+const Billing = Type.Object(
+  {
+    line: Type.Optional(Id),
+    hours: Type.Optional(
+      Type.Record(Id, FieldName, {
+        minProperties: 1,
+        maxProperties: 10,
+        description: 'Task steps: per act line, the numeric result field whose hours are billed instead of the norm.',
+      }),
+    ),
+  },
+  { ...closed, minProperties: 1, description: 'The act lines the step bills its work on.' },
+);
+
 /** Fields every step kind may carry. */
 const common = {
   id: Id,
   title: Type.Optional(Title),
   next: Type.Optional(Id),
   norm: Type.Optional(Norm),
+  billing: Type.Optional(Billing),
 };
 /** Fields of the human step kinds (task, approval). */
 const human = {

@@ -60,6 +60,34 @@ describe('buildActLines', () => {
     expect(draft.amountExclVat).toBe(120000);
   });
 
+  it('when entries name act lines, then each line, category and rate is a line, in the order asked', () => {
+    const named = (id: number, line: string | null, normHours: number): UnbilledEntry => ({
+      ...entry(id, 'ENG_I', normHours, 95000),
+      line,
+    });
+    const draft = buildActLines(
+      [
+        named(1, 'preparation', 200),
+        named(2, 'preparation', 600),
+        named(3, 'training-hours', 600),
+        named(4, 'travel', 300),
+        named(5, 'training-hours', 550),
+        named(6, 'travel', 300),
+        named(7, 'extra', 100),
+        named(8, null, 100),
+      ],
+      true,
+      ['training-hours', 'preparation', 'travel'],
+    );
+    expect(draft.lines.map((l) => [l.lineNo, l.line, l.category, l.normHours, l.entryIds])).toEqual([
+      [1, null, 'ENG_I', 100, [8]],
+      [2, 'training-hours', 'ENG_I', 1150, [3, 5]],
+      [3, 'preparation', 'ENG_I', 800, [1, 2]],
+      [4, 'travel', 'ENG_I', 600, [4, 6]],
+      [5, 'extra', 'ENG_I', 100, [7]],
+    ]);
+  });
+
   it('when only a reversal is unbilled, then the act line is negative (a corrective act)', () => {
     const draft = buildActLines([entry(7, 'ENG_II', -150, 80000)], true);
     expect(draft.lines[0]).toMatchObject({

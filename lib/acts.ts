@@ -60,6 +60,8 @@ export function formatActNumber(year: number, seq: number): string {
 /** A ledger entry not yet on an act, as act building needs it. */
 export interface UnbilledEntry {
   id: number;
+  /** The act line the definition named for the entry (training-hours, travel, …), or null. */
+  line?: string | null;
   category: Category;
   normHours: NormHundredths;
   rateKopecks: Kopecks;
@@ -67,6 +69,7 @@ export interface UnbilledEntry {
 
 export interface ActLineDraft extends MoneyTotals {
   lineNo: number;
+  line: string | null;
   category: Category;
   normHours: NormHundredths;
   rateKopecks: Kopecks;
@@ -82,20 +85,39 @@ export interface ActDraft extends MoneyTotals {
 }
 
 /**
- * Groups entries into one line per category and rate (a rate card may change during long work),
- * in category order LEAD → TECH. Norm-hours are summed exactly, then the line is priced once:
- * amount = norm-hours × rate rounded to the kopeck, then the line's VAT. Totals are sums of lines.
+ * Groups entries into one line per named act line, category and rate (a rate card may change during
+ * long work): entries on no named line first, then the named lines in `lineOrder` (names it does not
+ * list after, alphabetically), each in category order LEAD → TECH. Norm-hours are summed exactly,
+ * then the line is priced once: amount = norm-hours × rate rounded to the kopeck, then the line's
+ * VAT. Totals are sums of lines.
  */
-export function buildActLines(entries: readonly UnbilledEntry[], vendorVatPayer: boolean): ActDraft {
-  const groups = new Map<string, { category: Category; rateKopecks: Kopecks; entries: UnbilledEntry[] }>();
+export function buildActLines(
+  entries: readonly UnbilledEntry[],
+  vendorVatPayer: boolean,
+  lineOrder: readonly string[] = [],
+): ActDraft {
+  const groups = new Map<
+    string,
+    { line: string | null; category: Category; rateKopecks: Kopecks; entries: UnbilledEntry[] }
+  >();
   for (const entry of entries) {
-    const key = `${entry.category}:${entry.rateKopecks}`;
-    const group = groups.get(key) ?? { category: entry.category, rateKopecks: entry.rateKopecks, entries: [] };
+    const line = entry.line ?? null;
+    const key = `${line ?? ''}:${entry.category}:${entry.rateKopecks}`;
+    const group = groups.get(key) ?? { line, category: entry.category, rateKopecks: entry.rateKopecks, entries: [] };
     group.entries.push(entry);
     groups.set(key, group);
   }
+  const rank = (line: string | null): number => {
+    if (line === null) return -1;
+    const index = lineOrder.indexOf(line);
+    return index === -1 ? lineOrder.length : index;
+  };
   const ordered = [...groups.values()].sort(
-    (a, b) => CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) || a.rateKopecks - b.rateKopecks,
+    (a, b) =>
+      rank(a.line) - rank(b.line) ||
+      (a.line ?? '').localeCompare(b.line ?? '') ||
+      CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) ||
+      a.rateKopecks - b.rateKopecks,
   );
   const lines: ActLineDraft[] = [];
   const nettedEntryIds: number[] = [];
@@ -109,6 +131,7 @@ export function buildActLines(entries: readonly UnbilledEntry[], vendorVatPayer:
     const priced = priceNormLine(normHours, group.rateKopecks, vendorVatPayer);
     lines.push({
       lineNo: lines.length + 1,
+      line: group.line,
       category: group.category,
       normHours,
       rateKopecks: group.rateKopecks,

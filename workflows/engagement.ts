@@ -53,6 +53,7 @@ import type {
   Reminder,
   Escalation,
   Step,
+  StepBilling,
   SubprocessStep,
   Template,
   SwitchStep,
@@ -466,7 +467,7 @@ class EngagementRun {
       record.summary = failureMessage(error);
       return { goto: step.onError.goto };
     }
-    await this.bill(step.norm, record, null);
+    await this.bill(step, record, null);
     return null;
   }
 
@@ -486,7 +487,7 @@ class EngagementRun {
     record.by = completion.by;
     record.result = completion.result;
     record.actualHours = completion.hoursSpent;
-    await this.bill(step.norm, record, completion);
+    await this.bill(step, record, completion);
     return null;
   }
 
@@ -548,7 +549,7 @@ class EngagementRun {
       decisions: decided.map((d) => ({ by: d.by, decision: d.decision, comment: d.comment })),
     };
     record.actualHours = decided.reduce((sum, d) => sum + d.hoursSpent, 0);
-    await this.bill(step.norm, record, decided[0] ?? null);
+    await this.bill(step, record, decided[0] ?? null);
     if (outcome === 'approved') return null;
     record.status = 'rejected';
     const rejections = this.records.filter((r) => r.stepId === step.id && r.status === 'rejected').length;
@@ -798,9 +799,19 @@ class EngagementRun {
 
   // ── billing, read model, observability ─────────────────────────────────────────────────────────
 
-  private async bill(norm: Norm | undefined, record: StepRecord, completion: Completion | null): Promise<void> {
+  /**
+   * Records the step's billed work. A step whose definition names act lines (`billing`) passes them
+   * with the task result, and the ledger reports the norm-hours it wrote; histories recorded before
+   * `billing` existed have neither, so the activity call and its input are unchanged for them.
+   */
+  private async bill(
+    step: { norm?: Norm; billing?: StepBilling },
+    record: StepRecord,
+    completion: Completion | null,
+  ): Promise<void> {
+    const { norm, billing } = step;
     if (!norm || Object.keys(norm).length === 0) return;
-    await platform.recordBillableTime({
+    const recorded = await platform.recordBillableTime({
       idempotencyKey: `${this.input.engagementId}:${record.stepId}:${record.iteration}`,
       engagementId: this.input.engagementId,
       stepId: record.stepId,
@@ -809,8 +820,9 @@ class EngagementRun {
       actualHours: completion?.hoursSpent ?? null,
       performedBy: completion?.by ?? null,
       entitlement: this.entitlement,
+      ...(billing ? { billing, result: completion?.result ?? null } : {}),
     });
-    addNorm(this.hours.norm, norm);
+    addNorm(this.hours.norm, billing && recorded.norm ? recorded.norm : norm);
   }
 
   private engagementRef(stepId: string, iteration: string) {

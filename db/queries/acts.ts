@@ -35,6 +35,7 @@ export interface ActLineRow {
   id: number;
   act_id: number;
   line_no: number;
+  line: string | null;
   category: Category;
   norm_hundredths: number;
   rate_kopecks: number;
@@ -61,6 +62,7 @@ export async function lockEngagementForBilling(
 
 export interface UnbilledEntryRow {
   id: number;
+  line: string | null;
   category: Category;
   norm_hundredths: number;
   rate_kopecks: number;
@@ -70,7 +72,7 @@ export interface UnbilledEntryRow {
 /** Billable entries of the engagement that no act bills yet, reversals included, in ledger order. */
 export async function selectUnbilledEntries(db: Queryable, engagementId: string): Promise<UnbilledEntryRow[]> {
   const { rows } = await db.query<UnbilledEntryRow>(
-    `SELECT b.id, b.category, (b.norm_hours * 100)::int8 AS norm_hundredths, b.rate_kopecks, b.contract_id
+    `SELECT b.id, b.line, b.category, (b.norm_hours * 100)::int8 AS norm_hundredths, b.rate_kopecks, b.contract_id
      FROM billing_entries b
      WHERE b.engagement_id = $1 AND b.billable
        AND NOT EXISTS (SELECT 1 FROM act_entries ae WHERE ae.entry_id = b.id)
@@ -136,6 +138,7 @@ export async function insertAct(db: Queryable, p: InsertActParams): Promise<ActR
 export interface InsertActLineParams {
   actId: number;
   lineNo: number;
+  line: string | null;
   category: Category;
   normHundredths: number;
   rateKopecks: number;
@@ -148,9 +151,9 @@ export interface InsertActLineParams {
 export async function insertActLine(db: Queryable, p: InsertActLineParams): Promise<ActLineRow> {
   const { rows } = await db.query<ActLineRow>(
     `INSERT INTO act_lines (act_id, line_no, category, norm_hours, rate_kopecks, amount_excl_vat_kopecks,
-                            vat_rate_percent, vat_kopecks, amount_incl_vat_kopecks)
-     VALUES ($1, $2, $3, $4::numeric / 100, $5, $6, $7, $8, $9)
-     RETURNING id, act_id, line_no, category, (norm_hours * 100)::int8 AS norm_hundredths, rate_kopecks,
+                            vat_rate_percent, vat_kopecks, amount_incl_vat_kopecks, line)
+     VALUES ($1, $2, $3, $4::numeric / 100, $5, $6, $7, $8, $9, $10)
+     RETURNING id, act_id, line_no, line, category, (norm_hours * 100)::int8 AS norm_hundredths, rate_kopecks,
                amount_excl_vat_kopecks, vat_rate_percent, vat_kopecks, amount_incl_vat_kopecks`,
     [
       p.actId,
@@ -162,6 +165,7 @@ export async function insertActLine(db: Queryable, p: InsertActLineParams): Prom
       p.vatRatePercent,
       p.vat,
       p.amountInclVat,
+      p.line,
     ],
   );
   return rows[0]!;

@@ -7,7 +7,7 @@ export type ReversalOutcome =
   | { outcome: 'is-reversal'; original: number };
 
 /**
- * Records the correction of a ledger entry as a reversing entry: the same category, rate,
+ * Records the correction of a ledger entry as a reversing entry: the same act line, category, rate,
  * engagement and contract with norm-hours, actual hours, amount and VAT negated, `reverses_id`
  * pointing at the original. Idempotent: the key is `reversal:<id>` and an entry is reversed at most
  * once (unique index), so a repeated call returns the first reversal (`existing`). A reversal itself
@@ -21,10 +21,10 @@ export async function insertReversingEntry(
   const inserted = await db.query<BillingEntryRow & { reason: string | null }>(
     `INSERT INTO billing_entries (idempotency_key, engagement_id, step_id, iteration, customer_id, service_code, category,
                                   norm_hours, actual_hours, rate_kopecks, amount_kopecks, vat_kopecks, billable, basis,
-                                  contract_id, rate_card_id, performed_by, reverses_id, reason)
+                                  contract_id, rate_card_id, performed_by, reverses_id, reason, line)
      SELECT $1, o.engagement_id, o.step_id, o.iteration, o.customer_id, o.service_code, o.category,
             -o.norm_hours, -o.actual_hours, o.rate_kopecks, -o.amount_kopecks, -o.vat_kopecks, o.billable, o.basis,
-            o.contract_id, o.rate_card_id, $3, o.id, $4
+            o.contract_id, o.rate_card_id, $3, o.id, $4, o.line
      FROM billing_entries o WHERE o.id = $2 AND o.reverses_id IS NULL
      ON CONFLICT DO NOTHING
      RETURNING *`,

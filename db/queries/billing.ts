@@ -7,6 +7,8 @@ export interface BillingEntryRow {
   engagement_id: string;
   step_id: string;
   iteration: string;
+  /** The act line the entry goes on, when the definition names one. */
+  line: string | null;
   customer_id: string;
   service_code: string;
   category: Category;
@@ -29,6 +31,7 @@ export interface InsertBillingEntryParams {
   engagementId: string;
   stepId: string;
   iteration: string;
+  line?: string | null;
   category: Category;
   normHours: number;
   actualHours: number | null;
@@ -51,8 +54,8 @@ export async function insertBillingEntry(db: Queryable, p: InsertBillingEntryPar
     `WITH inserted AS (
        INSERT INTO billing_entries (idempotency_key, engagement_id, step_id, iteration, customer_id, service_code, category,
                                     norm_hours, actual_hours, rate_kopecks, amount_kopecks, vat_kopecks, billable, basis,
-                                    contract_id, rate_card_id, performed_by)
-       SELECT $1, e.id, $3, $4, e.customer_id, e.service_code, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15
+                                    contract_id, rate_card_id, performed_by, line)
+       SELECT $1, e.id, $3, $4, e.customer_id, e.service_code, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16
        FROM engagements e WHERE e.id = $2
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING *)
@@ -74,6 +77,7 @@ export async function insertBillingEntry(db: Queryable, p: InsertBillingEntryPar
       p.contractId,
       p.rateCardId,
       p.performedBy,
+      p.line ?? null,
     ],
   );
   if (rows[0]) return rows[0];
