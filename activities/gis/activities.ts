@@ -26,8 +26,11 @@ import {
 import { findCrs, type CrsEntry } from './crs-registry.ts';
 import { fitReport, renderDeliverableMarkdown, type Deliverable } from './deliverable.ts';
 import { fitCandidates, METHODS, type FitInput, type FitResult } from './fit-candidates.ts';
+import { renderReportMarkdown } from './report.ts';
 
-export type FitOutput = FitResult & { fit: ArtifactRef };
+export type FitOutput = FitResult & { fit: ArtifactRef; report: ArtifactRef };
+
+const MARKDOWN = 'text/markdown; charset=utf-8';
 
 export interface ApplyInput extends SchemaRef {
   sourceCrs: string;
@@ -84,8 +87,8 @@ export interface ReportOutput {
   json: ArtifactRef;
 }
 
-function registryCrs(code: string, what: string): CrsEntry {
-  const entry = typeof code === 'string' || typeof code === 'number' ? findCrs(code) : undefined;
+function registryCrs(code: unknown, what: string): CrsEntry {
+  const entry = typeof code === 'string' ? findCrs(code) : undefined;
   if (!entry) {
     fail(`${what} ${JSON.stringify(code)} is not in the CRS registry (activities/gis/crs-registry.ts)`, 'crs-unknown');
   }
@@ -144,13 +147,25 @@ export function createGisActivities(deps: ActivityDeps) {
   }
 
   return {
-    /** Fits the requested models to the tie points; the whole fit is stored as `fit.json`. */
+    /**
+     * Fits the requested models to the tie points; the whole fit is stored as `fit.json`, and as
+     * `fit-report.md` for the geodesist who approves it.
+     */
     async 'gis.fitTransformation'({ input, engagement }: BusinessActivityInput<FitInput>): Promise<FitOutput> {
       const stored = await storedJson<FitResult>(pool, engagement, 'fit.json');
-      if (stored) return { ...stored.value, fit: artifactRef(stored.row) };
+      const storedReport = await storedFile(pool, engagement, 'fit-report.md');
+      if (stored && storedReport) {
+        return { ...stored.value, fit: artifactRef(stored.row), report: artifactRef(storedReport.row) };
+      }
       const result = fitCandidates(input);
       const row = await storeJson(pool, engagement, 'transformation-fit', 'fit.json', result);
-      return { ...result, fit: artifactRef(row) };
+      const report = await storeFile(pool, engagement, {
+        kind: 'transformation-fit',
+        name: 'fit-report.md',
+        mediaType: MARKDOWN,
+        content: Buffer.from(renderReportMarkdown(fitReport(result))),
+      });
+      return { ...result, fit: artifactRef(row), report: artifactRef(report) };
     },
 
     /** Copies the project and transforms every geometry of the copy; stores `apply-report.json`. */
@@ -224,7 +239,7 @@ export function createGisActivities(deps: ActivityDeps) {
       const markdown = await storeFile(pool, engagement, {
         kind: 'transformation-report',
         name: 'transformation-report.md',
-        mediaType: 'text/markdown; charset=utf-8',
+        mediaType: MARKDOWN,
         content: Buffer.from(renderDeliverableMarkdown(deliverable)),
       });
       return { model: applied.model, json: artifactRef(json), markdown: artifactRef(markdown) };

@@ -40,7 +40,8 @@ export type ApplyModel = 'rigorous' | Method;
 /** Features per transaction of the transform. */
 export const APPLY_BATCH_SIZE = 2_000;
 const SPOT_CHECKS = 5;
-const FINDINGS_KEPT = 1_000;
+/** Introduced findings listed (the output travels in the workflow history). */
+const FINDINGS_KEPT = 100;
 
 export interface TransformCounts {
   /** Features whose geometry was transformed. */
@@ -79,7 +80,7 @@ export interface TopologySummary {
 export interface Topology {
   before: TopologySummary;
   after: TopologySummary;
-  /** Findings on the copy that the source did not have (rule, layer, id), the first 1000. */
+  /** Findings on the copy that the source did not have (rule, layer, id), the first 100. */
   introduced: Finding[];
 }
 

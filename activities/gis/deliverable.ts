@@ -20,16 +20,23 @@ const DEFINITIONS =
   'σ₀ = √(Σv²/(2n − u)) over the n fit points of a u-parameter model; x = easting, y = northing; ' +
   'rotation positive counter-clockwise.';
 
-/** The fit as report.ts renders it, with the model that was applied as the chosen one. */
-export function fitReport(fit: FitResult, applied: ApplyOutput): TransformationReport {
-  const chosenFit = fit.models.find((m) => m.method === applied.model);
+/**
+ * The fit as report.ts renders it. Before the application (the report the geodesist approves) the
+ * chosen model is the fit's best within tolerance; after it, the model that was applied.
+ */
+export function fitReport(
+  fit: FitResult,
+  applied?: Pick<ApplyOutput, 'model' | 'sourceCrs' | 'targetCrs'>,
+): TransformationReport {
+  const chosenMethod = applied ? applied.model : fit.best.withinTolerance ? fit.best.method : undefined;
+  const chosenFit = fit.models.find((m) => m.method === chosenMethod);
   const reason =
-    applied.model === fit.best.method
+    chosenMethod === fit.best.method
       ? fit.best.reason
       : `chosen by the lead; the fit's own suggestion was ${fit.best.method} (${fit.best.reason})`;
   return {
-    sourceCrs: applied.sourceCrs,
-    targetCrs: applied.targetCrs,
+    sourceCrs: applied?.sourceCrs ?? null,
+    targetCrs: applied?.targetCrs ?? null,
     toleranceM: fit.toleranceM,
     models: fit.models,
     chosen: chosenFit ? { kind: chosenFit.kind, reason } : null,
@@ -37,7 +44,7 @@ export function fitReport(fit: FitResult, applied: ApplyOutput): TransformationR
       kind: fit.models.find((m) => m.method === r.method)!.kind,
       reason: r.reason,
     })),
-    definitions: `${DEFINITIONS} Outlier: |v| > ${fit.outlierSigma}σ₀.`,
+    definitions: `${DEFINITIONS} Outlier: |v| > ${fit.outlierSigma}σ₀ and > 1 mm.`,
   };
 }
 

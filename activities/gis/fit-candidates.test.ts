@@ -1,25 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { kharkivFormPoints } from '../../test/fixtures/tie-points/kharkiv.ts';
 import { fitCandidates, type TiePointInput } from './fit-candidates.ts';
 
-interface FixturePoint {
-  id: string;
-  check: boolean;
-  source: { X: number; Y: number };
-  target: { X: number; Y: number };
-}
-
-/** The Kharkiv fixture in the definition's form: [easting, northing] = [Y, X]. */
-const points: TiePointInput[] = (
-  JSON.parse(
-    readFileSync(new URL('../../test/fixtures/tie-points/kharkiv-sk63-to-lcs63.json', import.meta.url), 'utf8'),
-  ) as { points: FixturePoint[] }
-).points.map((p) => ({
-  id: p.id,
-  check: p.check,
-  source: [p.source.Y, p.source.X],
-  target: [p.target.Y, p.target.X],
-}));
+const points: TiePointInput[] = kharkivFormPoints();
 
 const METHODS = ['shift', 'helmert2d', 'affine', 'polynomial2'];
 

@@ -1,19 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { kharkivTiePoints } from '../../test/fixtures/tie-points/kharkiv.ts';
 import { chooseModel, fitModels } from './fit.ts';
 import type { TiePoint } from './fit.ts';
 import { buildReport, renderReportJson, renderReportMarkdown } from './report.ts';
 
-interface FixturePoint {
-  id: string;
-  check: boolean;
-  source: { X: number; Y: number };
-  target: { X: number; Y: number };
-}
-const fixture = JSON.parse(
-  readFileSync(new URL('../../test/fixtures/tie-points/kharkiv-sk63-to-lcs63.json', import.meta.url), 'utf8'),
-) as { points: FixturePoint[] };
-const points: TiePoint[] = fixture.points.map((p) => ({
+const points: TiePoint[] = kharkivTiePoints().points.map((p) => ({
   id: p.id,
   check: p.check,
   source: { x: p.source.Y, y: p.source.X },

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FitResult } from '../../activities/gis/fit-candidates.ts';
 import { loadProjectData, selectAllProjectRows, selectCrs } from '../../db/project-schema.ts';
+import { kharkivFormPoints } from '../fixtures/tie-points/kharkiv.ts';
 import { complete, launch, openTask, settled, stepTrail } from '../helpers/engagements.ts';
 import { cleanNetworkLcs63, cleanNetworkSk63, LCS63_KHARKIV, SK63_X5 } from '../helpers/sk63-network.ts';
 import { apiClient, startTestStack, type TestStack } from '../helpers/stack.ts';
@@ -13,19 +13,7 @@ import { apiClient, startTestStack, type TestStack } from '../helpers/stack.ts';
  * chosen) and on the rigorous path.
  */
 
-interface FixturePoint {
-  id: string;
-  check: boolean;
-  source: { X: number; Y: number };
-  target: { X: number; Y: number };
-}
-
-/** The Kharkiv tie points as the form takes them: [easting, northing] = [Y, X]. */
-const tiePoints = (
-  JSON.parse(readFileSync(new URL('../fixtures/tie-points/kharkiv-sk63-to-lcs63.json', import.meta.url), 'utf8')) as {
-    points: FixturePoint[];
-  }
-).points.map((p) => ({ id: p.id, check: p.check, source: [p.source.Y, p.source.X], target: [p.target.Y, p.target.X] }));
+const tiePoints = kharkivFormPoints();
 
 const PROJECT = 'vodokanal-main';
 const SCHEMA = 'project_vodokanal_main';
@@ -164,6 +152,7 @@ describe('re-coordination of a project, end to end', () => {
       expect.arrayContaining([
         '-/new-base.geojson',
         'fit/fit.json',
+        'fit/fit-report.md',
         'apply/apply-report.json',
         'switch-crs/crs-switch.json',
         'deliverables/transformation-report.json',

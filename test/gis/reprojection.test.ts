@@ -331,5 +331,9 @@ describe('gis.fitTransformation input', () => {
     const first: FitOutput = await run(environment(), activities['gis.fitTransformation'], arg);
     const second: FitOutput = await run(environment(), activities['gis.fitTransformation'], arg);
     expect(second).toEqual(first);
+    const markdown = (await selectArtifactContent(pool, first.report.id))!.toString('utf8');
+    expect(markdown).toContain('**affine** — affine (6 parameters)');
+    const stored = (await selectArtifactsOfEngagement(pool, engagementId)).filter((a) => a.stepId === 'fit-twice');
+    expect(stored.map((a) => a.name).sort()).toEqual(['fit-report.md', 'fit.json']);
   });
 });
