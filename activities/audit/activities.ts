@@ -120,8 +120,6 @@ export function createAuditActivities(deps: ActivityDeps) {
       const stored = await storedJson<{ schema: string; report: AuditReport }>(pool, engagement, 'audit-report.json');
       if (stored) return runOutput(stored.value.schema, stored.value.report, stored.row);
       await requireSchema(pool, schema);
-      const progress = heartbeat();
-      const network = await readNetwork(pool, schema, progress);
       const tolerance = input.tolerance ?? DEFAULT_TOLERANCE_M;
       if (!(tolerance > 0))
         fail(`tolerance must be a positive number of metres, got ${tolerance}`, 'audit-input-invalid');
@@ -131,6 +129,8 @@ export function createAuditActivities(deps: ActivityDeps) {
         await requireSchema(pool, checkedSchema(snapshot));
         previousCounts = await countFeaturesByLayer(pool, snapshot);
       }
+      const progress = heartbeat();
+      const network = await readNetwork(pool, schema, progress);
       const report = runAudit(
         network,
         { tolerance, previousCounts, currentYear: new Date().getUTCFullYear() },
@@ -175,7 +175,14 @@ export function createAuditActivities(deps: ActivityDeps) {
         const { schema, sha256, verified } = stored.value;
         return { schema, sha256, verified, manifest: artifactRef(stored.row) };
       }
-      const backup = checkedSchema(typeof input.backup === 'string' ? input.backup : input.backup.schema);
+      const named = typeof input.backup === 'string' ? input.backup : input.backup?.schema;
+      if (!named) {
+        fail(
+          'no backup or snapshot to restore: name the last good snapshot at launch (lastGoodSnapshot) or in the analysis (snapshot)',
+          'audit-input-invalid',
+        );
+      }
+      const backup = checkedSchema(named);
       await requireSchema(pool, backup);
       const schema = checkedSchema(input.target ?? stepSchema('staging', engagement));
       if (schema === backup) fail('the restore target must differ from the backup', 'audit-input-invalid');

@@ -229,6 +229,14 @@ describe('audit.merge', () => {
   });
 });
 
+describe('audit.restore', () => {
+  it('when no snapshot was named, then the restore fails without retry saying where to name one', async () => {
+    const attempt = run(activities['audit.restore'], { backup: '' }, 'unnamed-restore');
+    await expect(attempt).rejects.toMatchObject({ type: 'audit-input-invalid', nonRetryable: true });
+    await expect(attempt).rejects.toThrow(/lastGoodSnapshot/);
+  });
+});
+
 describe('audit.buildReport', () => {
   it('when the faulty district is reported without recovery, then every planted fault is listed under its rule and the report says no recovery was done', async () => {
     const audit = await run(
