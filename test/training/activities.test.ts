@@ -6,12 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBillingActivities } from '../../activities/billing.ts';
 import type { BusinessActivityInput, EngagementRef } from '../../activities/context.ts';
 import { createTrainingActivities } from '../../activities/training/activities.ts';
 import type { Pool } from '../../db/pool.ts';
 import { selectArtifactContent, selectArtifactsOfEngagement } from '../../db/queries/artifacts.ts';
 import { selectCertificatesOfEngagement } from '../../db/queries/certificates.ts';
 import { insertEngagement } from '../../db/queries/engagements.ts';
+import { selectBillingEntriesOfEngagement } from '../../db/queries/billing.ts';
 import { insertTask, markTaskCompleted } from '../../db/queries/tasks.ts';
 import { kyivDate } from '../../lib/calendar.ts';
 import { createLogger } from '../../lib/logger.ts';
@@ -348,5 +350,50 @@ describe('feedback and the trainer report', () => {
       engagement: ref(await newEngagement(), 'feedback-summary'),
     });
     await expect(failure).rejects.toMatchObject({ type: 'feedback-invalid', nonRetryable: true });
+  });
+});
+
+describe('time entries of a training day', () => {
+  const entitlement = {
+    outcome: 'allowed' as const,
+    basis: 'a' as const,
+    contractId: 'si-teplomerezha',
+    contractNumber: null,
+    windowEnd: null,
+    coverage: 'billed' as const,
+    billable: true,
+    reason: 'test',
+    ruleVersion: 'test',
+    decidedOn: kyivDate(new Date()),
+  };
+  const day = (engagementId: string, performedBy: string, iteration: string) => ({
+    idempotencyKey: `${engagementId}:deliver-day:${iteration}`,
+    engagementId,
+    stepId: 'deliver-day',
+    iteration,
+    norm: { ENG_I: 6 },
+    actualHours: 7,
+    performedBy,
+    entitlement,
+    billing: { hours: { 'training-hours': 'hoursDelivered', travel: 'travelHours' } },
+    result: { attendance: [], hoursDelivered: 5.5, travelHours: 3 },
+  });
+
+  it('when a day is recorded twice, then hours delivered and travel are one entry each, on the trainer’s category', async () => {
+    const billing = createBillingActivities({ pool, logger: createLogger('silent', 'test'), vendorVatPayer: true });
+    const engagementId = await newEngagement();
+    const first = await billing.recordBillableTime(day(engagementId, 'iryna.lead', '1-1.1'));
+    const again = await billing.recordBillableTime(day(engagementId, 'iryna.lead', '1-1.1'));
+    expect(again).toEqual(first);
+    expect(first.norm).toEqual({ LEAD: 8.5 });
+    // A performer without a category (a PM completing on someone's behalf): the norm's category.
+    await billing.recordBillableTime({ ...day(engagementId, 'olena.pm', '1-2.1'), result: { hoursDelivered: 4 } });
+    const entries = await selectBillingEntriesOfEngagement(pool, engagementId);
+    expect(entries.map((e) => [e.iteration, e.line, e.category, e.norm_hours, e.actual_hours])).toEqual([
+      ['1-1.1', 'training-hours', 'LEAD', 5.5, 7],
+      ['1-1.1', 'travel', 'LEAD', 3, null],
+      ['1-2.1', 'training-hours', 'ENG_I', 4, 7],
+    ]);
+    expect(entries.every((e) => e.billable && e.amount_kopecks > 0)).toBe(true);
   });
 });
