@@ -44,7 +44,7 @@ const reversal: BillingRecordRow = {
 
 async function text(rows: BillingRecordRow[]): Promise<string> {
   let out = '';
-  for await (const chunk of billingCsvChunks(rows)) out += chunk;
+  for await (const chunk of billingCsvChunks([rows.slice(0, 1), rows.slice(1)])) out += chunk;
   return out;
 }
 

@@ -4,7 +4,7 @@
  * (text/csv) and `potik billing export`, so both write the same file.
  */
 import type { BillingRecordRow } from '../db/queries/billing-records.ts';
-import { csvChunks, csvHours, csvMoney, type CsvColumn } from '../lib/csv.ts';
+import { csvBatchChunks, csvHours, csvMoney, type CsvColumn } from '../lib/csv.ts';
 
 const KIND_LABEL: Record<string, string> = {
   SUPPLY_IMPLEMENTATION: 'supply/implementation',
@@ -15,8 +15,11 @@ const KIND_LABEL: Record<string, string> = {
 
 const yesNo = (value: boolean): string => (value ? 'yes' : 'no');
 
+/** What the columns read: a record, with or without `recorded_at`. */
+type CsvRecord = Omit<BillingRecordRow, 'recorded_at'>;
+
 /** Finance columns first, then the internal sheet (actual hours, engineer, variance). */
-export const BILLING_CSV_COLUMNS: readonly CsvColumn<BillingRecordRow>[] = [
+export const BILLING_CSV_COLUMNS: readonly CsvColumn<CsvRecord>[] = [
   { header: 'Period', value: (r) => r.period },
   { header: 'Recorded on', value: (r) => r.recorded_on },
   { header: 'Entry', value: (r) => r.id },
@@ -56,9 +59,9 @@ export const BILLING_CSV_COLUMNS: readonly CsvColumn<BillingRecordRow>[] = [
   },
 ];
 
-/** The export as text chunks (BOM and header first, also when nothing matches). */
+/** The export as text chunks (BOM and header first, also when nothing matches), from batches of records. */
 export function billingCsvChunks(
-  rows: AsyncIterable<BillingRecordRow> | Iterable<BillingRecordRow>,
+  batches: AsyncIterable<readonly CsvRecord[]> | Iterable<readonly CsvRecord[]>,
 ): AsyncGenerator<string, void, undefined> {
-  return csvChunks(rows, BILLING_CSV_COLUMNS);
+  return csvBatchChunks(batches, BILLING_CSV_COLUMNS);
 }

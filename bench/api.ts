@@ -4,33 +4,30 @@
  * (an Update to the running workflow). Not part of `npm test`:
  *
  *   npx tsx bench/api.ts [seconds per read scenario, default 10] [launches/completions, default 1000]
+ *   BENCH_CONNECTIONS=1 npx tsx bench/api.ts     (latency of one client alone)
  *
  * A scratch database (BENCH_DATABASE_URL, default postgres://127.0.0.1:5432/potik_bench_api) is
- * migrated, seeded with the demo data, the catalog and 100,000 open tasks over 1,000 engagements;
- * a Temporal dev server and one worker run beside the API in this process. autocannon runs in
- * this process too (the completion scenario hands out task ids from a shared list), so its own
- * work is included in the figures.
+ * migrated, seeded with the demo data, the catalog and 100,000 open tasks over 1,000 engagements.
+ * The processes are laid out as deployed: a Temporal dev server, the worker (`worker/main.ts`) and
+ * the API (`api/server.ts`) each in a process of its own, configured by environment; autocannon
+ * drives the API from this process (the completion scenario hands out task ids from a shared
+ * list). All of them share the machine's cores.
  */
 import { scratchDatabase, startDevServer } from '../test/helpers/local-servers.ts';
-import type { Server } from 'node:http';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import autocannon from 'autocannon';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { createApp } from '../api/app.ts';
-import { connectTemporal } from '../api/temporal-client.ts';
 import { insertSeedRunningEngagements, insertSeedTasks } from '../db/queries/task-seed.ts';
 import { publishCatalog } from '../definitions/publish.ts';
 import { withDefaultUser } from '../lib/config.ts';
-import { createLogger } from '../lib/logger.ts';
 import { seedDemoData } from '../scripts/demo-data.ts';
-import { createEngagementWorker } from '../worker/create-worker.ts';
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const WRITES = Number(process.argv[3] ?? 1000);
-const CONNECTIONS = 20;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const TASKS = 100_000;
 const TASK_QUEUE = 'bench-api';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
 const databaseUrl = withDefaultUser(process.env.BENCH_DATABASE_URL ?? 'postgres://127.0.0.1:5432/potik_bench_api');
 const scratch = await scratchDatabase(databaseUrl, { applicationName: 'potik-api', max: 20 });
 const pool = scratch.pool;
@@ -60,34 +57,43 @@ await pool.query('ANALYZE tasks; ANALYZE engagements');
 console.log(`seeded ${TASKS} open tasks in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 const env = await startDevServer();
-const logger = createLogger('silent', 'bench');
-const connection = await NativeConnection.connect({ address: env.address });
-const worker = await createEngagementWorker({
-  connection,
-  namespace: 'default',
-  taskQueue: TASK_QUEUE,
-  deps: { pool, logger, vendorVatPayer: true },
-});
-const running = worker.run();
-const temporal = await connectTemporal({
-  address: env.address,
-  namespace: 'default',
-  taskQueue: TASK_QUEUE,
-  uiUrl: 'http://127.0.0.1:8233',
-});
-const app = createApp({
-  pool,
-  temporal,
-  logger,
-  vendorVatPayer: true,
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.once('error', reject);
+  });
+}
+
+const port = await freePort();
+const processEnv = {
+  ...process.env,
+  DATABASE_URL: databaseUrl,
+  TEMPORAL_ADDRESS: env.address,
+  TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+  PORT: String(port),
+  LOG_LEVEL: 'warn',
   // One key from one address sends everything: lift the limits so the figures are the work, not 429s.
-  rateLimits: { perKeyPerMinute: 100_000_000, authFailuresPerIpPerMinute: 100_000_000 },
-});
-const server = await new Promise<Server>((resolve) => {
-  const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-});
-const address = server.address();
-const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  RATE_LIMIT_PER_KEY: '100000000',
+  RATE_LIMIT_AUTH_FAILURES: '100000000',
+};
+const children: ChildProcess[] = ['worker/main.ts', 'api/server.ts'].map((entry) =>
+  spawn(process.execPath, ['--import', 'tsx', entry], { env: processEnv, stdio: ['ignore', 'inherit', 'inherit'] }),
+);
+const url = `http://127.0.0.1:${port}`;
+for (const started = Date.now(); ;) {
+  const ready = await fetch(`${url}/readyz`).then(
+    (response) => response.ok,
+    () => false,
+  );
+  if (ready) break;
+  if (Date.now() - started > 120_000) throw new Error('the API did not become ready within 2 minutes');
+  await new Promise((resolve) => setTimeout(resolve, 250));
+}
 const auth = (user: string) => ({ authorization: `Bearer ${keys[user]}`, 'content-type': 'application/json' });
 
 interface Row {
@@ -124,6 +130,13 @@ const launched = await fetch(`${url}/v1/engagements`, {
   body: JSON.stringify({ definitionId: 'minimal', customerId: 'kp-teplomerezha', params: { topic: 'Bench' } }),
 });
 const detailId = ((await launched.json()) as { id: string }).id;
+// The worker is up once it has opened the engagement's task (it bundles the workflows first).
+for (const started = Date.now(); ;) {
+  const { rows } = await pool.query('SELECT 1 FROM tasks WHERE engagement_id = $1', [detailId]);
+  if (rows.length > 0) break;
+  if (Date.now() - started > 120_000) throw new Error('the worker did not open the first task within 2 minutes');
+  await new Promise((resolve) => setTimeout(resolve, 250));
+}
 
 const inbox = await fetch(`${url}/v1/tasks?limit=50`, { headers: auth('andrii.eng1') });
 if (inbox.status !== 200) throw new Error(`inbox answered ${inbox.status}`);
@@ -199,10 +212,14 @@ for (const r of results) {
   );
 }
 
-await new Promise<void>((resolve) => server.close(() => resolve()));
-worker.shutdown();
-await running;
-await connection.close();
-await temporal.close();
+await Promise.all(
+  children.map(
+    (child) =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  ),
+);
 await env.teardown();
 await scratch.drop();

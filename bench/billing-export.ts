@@ -21,7 +21,7 @@ import { createEngagementAct } from '../activities/acts.ts';
 import { billingCsvChunks } from '../api/billing-csv.ts';
 import { ensureDatabase, migrate } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
-import { streamBillingRecords } from '../db/queries/billing-records.ts';
+import { streamBillingRecordBatches } from '../db/queries/billing-records.ts';
 import { upsertDemoReferenceData } from '../db/queries/demo.ts';
 import { insertSeedEngagements, insertSeedEntries, upsertSeedCustomer } from '../db/queries/ledger-seed.ts';
 import { insertUser } from '../db/queries/users.ts';
@@ -111,9 +111,9 @@ async function exportInProcess(
   let bytes = 0;
   const started = process.hrtime.bigint();
   const counted = (async function* () {
-    for await (const row of streamBillingRecords(pool, { from: '2026-01-01', to: '2026-12-31' })) {
-      rows += 1;
-      yield row;
+    for await (const batch of streamBillingRecordBatches(pool, { from: '2026-01-01', to: '2026-12-31' })) {
+      rows += batch.length;
+      yield batch;
     }
   })();
   const sink = new Writable({

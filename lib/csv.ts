@@ -76,8 +76,11 @@ function head<Row>(columns: readonly CsvColumn<Row>[]): string {
   return CSV_BOM + formatCsvRecord(columns.map((column) => column.header));
 }
 
+/** One row's line, built without intermediate arrays: exports run it a million times. */
 function line<Row>(columns: readonly CsvColumn<Row>[], row: Row): string {
-  return formatCsvRecord(columns.map((column) => column.value(row)));
+  let text = formatCsvCell(columns[0]!.value(row));
+  for (let i = 1; i < columns.length; i += 1) text += CSV_SEPARATOR + formatCsvCell(columns[i]!.value(row));
+  return text + CSV_LINE_END;
 }
 
 /**
@@ -110,12 +113,29 @@ export async function* csvChunks<Row>(
   columns: readonly CsvColumn<Row>[],
   chunkSize = 64 * 1024,
 ): AsyncGenerator<string, void, undefined> {
+  async function* single(): AsyncGenerator<readonly Row[], void, undefined> {
+    for await (const row of rows) yield [row];
+  }
+  yield* csvBatchChunks(single(), columns, chunkSize);
+}
+
+/**
+ * The same from rows that arrive in batches (a cursor's FETCH): each batch is formatted in one
+ * synchronous pass, so a million rows cost a few hundred awaits, not a million.
+ */
+export async function* csvBatchChunks<Row>(
+  batches: AsyncIterable<readonly Row[]> | Iterable<readonly Row[]>,
+  columns: readonly CsvColumn<Row>[],
+  chunkSize = 64 * 1024,
+): AsyncGenerator<string, void, undefined> {
   let buffer = head(columns);
-  for await (const row of rows) {
-    buffer += line(columns, row);
-    if (buffer.length >= chunkSize) {
-      yield buffer;
-      buffer = '';
+  for await (const batch of batches) {
+    for (const row of batch) {
+      buffer += line(columns, row);
+      if (buffer.length >= chunkSize) {
+        yield buffer;
+        buffer = '';
+      }
     }
   }
   if (buffer.length > 0) yield buffer;

@@ -11,8 +11,7 @@ import {
   selectBillingRecord,
   selectBillingRecordsPage,
   selectBillingSummary,
-  streamBillingRecords,
-  type BillingRecordRow,
+  streamBillingRecordBatches,
 } from '../../db/queries/billing-records.ts';
 import { insertReversingEntry } from '../../db/queries/billing-reversals.ts';
 import { BillingConflict } from '../../lib/acts.ts';
@@ -70,7 +69,7 @@ export function billingRoutes(deps: RouteDeps): Router {
       return;
     }
     const filters = parseBillingFilters(query);
-    const rows = streamBillingRecords(pool, filters);
+    const rows = streamBillingRecordBatches(pool, filters);
     try {
       const first = await rows.next();
       const name = `billing-records_${filters.from ?? 'start'}_${filters.to ?? kyivDate(new Date())}.csv`;
@@ -78,7 +77,7 @@ export function billingRoutes(deps: RouteDeps): Router {
         .status(200)
         .type('text/csv; charset=utf-8')
         .setHeader('content-disposition', `attachment; filename="${name}"`);
-      await pipeline(Readable.from(billingCsvChunks(resumed<BillingRecordRow>(first, rows))), res);
+      await pipeline(Readable.from(billingCsvChunks(resumed(first, rows))), res);
     } catch (error) {
       if (!res.headersSent) throw error;
       // Mid-stream: the status is gone, so the only honest signal is a cut connection (no final chunk).

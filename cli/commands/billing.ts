@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { decideForCustomer } from '../../activities/entitlement.ts';
 import { billingCsvChunks } from '../../api/billing-csv.ts';
 import { parseBillingFilters } from '../../api/billing-query.ts';
-import { streamBillingRecords } from '../../db/queries/billing-records.ts';
+import { streamBillingRecordBatches } from '../../db/queries/billing-records.ts';
 import { isIsoDate, kyivDate } from '../../lib/calendar.ts';
 import type { EntitlementRecord } from '../../workflows/messages.ts';
 import { withDatabase } from '../database.ts';
@@ -58,11 +58,11 @@ export function registerBillingCommands(program: Command): void {
       });
       let rows = 0;
       await withDatabase(async (pool) => {
-        const records = streamBillingRecords(pool, filters);
+        const batches = streamBillingRecordBatches(pool, filters);
         const counted = (async function* () {
-          for await (const record of records) {
-            rows += 1;
-            yield record;
+          for await (const batch of batches) {
+            rows += batch.length;
+            yield batch;
           }
         })();
         await pipeline(Readable.from(billingCsvChunks(counted)), process.stdout, { end: false });
