@@ -14,6 +14,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['{lib,db,definitions,workflows,activities,worker,api,cli,scripts,web}/**/*.test.ts'],
+          // Property tests load hundreds of definitions; on two busy cores that outgrows the default 5 s.
+          testTimeout: 30_000,
         },
       },
       {

@@ -43,6 +43,7 @@ export const BILLING_CSV_COLUMNS: readonly CsvColumn<CsvRecord>[] = [
   { header: 'Act date', value: (r) => r.act_date },
   { header: 'Act status', value: (r) => r.act_status },
   { header: 'Category', value: (r) => r.category },
+  { header: 'Act line', value: (r) => r.line },
   { header: 'Billable', value: (r) => yesNo(r.billable) },
   { header: 'Norm-hours', value: (r) => csvHours(r.norm_hundredths) },
   { header: 'Rate, UAH per norm-hour', value: (r) => csvMoney(r.rate_kopecks) },

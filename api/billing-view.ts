@@ -32,6 +32,7 @@ export function billingRecordView(r: BillingRecordRow) {
     iteration: r.iteration,
     act: r.act_id === null ? null : { id: r.act_id, number: r.act_number, date: r.act_date, status: r.act_status },
     category: r.category,
+    line: r.line,
     normHours: hours(r.norm_hundredths),
     actualHours: r.actual_hundredths === null ? null : hours(r.actual_hundredths),
     rateKopecks: r.rate_kopecks,

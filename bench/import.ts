@@ -103,7 +103,7 @@ try {
   await dropProjectSchema(pool, 'project_bench_import');
   started = performance.now();
   const deps = { pool, logger: createLogger('silent', 'bench'), vendorVatPayer: true };
-  const run = await new MockActivityEnvironment().run(() =>
+  const run: Awaited<ReturnType<typeof convertSources>> = await new MockActivityEnvironment().run(() =>
     convertSources(deps, tools, {
       mode: 'full',
       spec: SPEC,

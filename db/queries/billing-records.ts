@@ -47,6 +47,8 @@ export interface BillingRecordRow {
   act_date: string | null;
   act_status: string | null;
   category: Category;
+  /** The act line the entry goes on (training-hours, travel, …); null when billed by category alone. */
+  line: string | null;
   norm_hundredths: number;
   actual_hundredths: number | null;
   rate_kopecks: number;
@@ -76,7 +78,7 @@ function selectRecords({ withTimestamp }: { withTimestamp: boolean }): string {
          co.prozorro_id, co.cpv_code,
          b.engagement_id, b.service_code, sc.name AS service_name, e.project_id, b.step_id, b.iteration,
          a.id AS act_id, a.number AS act_number, a.act_date, a.status AS act_status,
-         b.category, (b.norm_hours * 100)::int8 AS norm_hundredths, (b.actual_hours * 100)::int8 AS actual_hundredths,
+         b.category, b.line, (b.norm_hours * 100)::int8 AS norm_hundredths, (b.actual_hours * 100)::int8 AS actual_hundredths,
          b.rate_kopecks, b.amount_kopecks, b.vat_kopecks,
          CASE WHEN l.id IS NOT NULL THEN l.vat_rate_percent
               WHEN b.amount_kopecks = 0 THEN NULL

@@ -201,6 +201,7 @@ describe('billing records', () => {
         'Act date',
         'Act status',
         'Category',
+        'Act line',
         'Norm-hours',
         'Rate, UAH per norm-hour',
         'Amount excl. VAT',

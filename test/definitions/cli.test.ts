@@ -93,7 +93,12 @@ describe('potik validate', () => {
     expect(code).toBe(1);
     const report = JSON.parse(stdout) as { valid: boolean; files: Record<string, unknown>[] };
     expect(report.valid).toBe(false);
-    expect(report.files[0]).toMatchObject({ file: IMPORT, valid: true, id: 'data-import', version: 1 });
+    expect(report.files[0]).toMatchObject({
+      file: IMPORT,
+      valid: true,
+      id: 'data-import',
+      version: loadDefinition(readFileSync(join(ROOT, IMPORT), 'utf8'), IMPORT).snapshot.version,
+    });
     expect(report.files[1]).toEqual({
       file: `${BROKEN}/unknown-field.yaml`,
       valid: false,
