@@ -14,8 +14,8 @@ import {
   type RowDifference,
 } from '../../db/project-schema.ts';
 import type { ArtifactRow } from '../../db/queries/artifacts.ts';
-import { artifactRef, storeJson, storedJson, type ArtifactRef } from '../artifacts.ts';
-import type { ActivityDeps, BusinessActivityInput } from '../context.ts';
+import { artifactRef, storeFile, storeJson, storedFile, storedJson, type ArtifactRef } from '../artifacts.ts';
+import type { ActivityDeps, BusinessActivityInput, EngagementRef } from '../context.ts';
 import {
   checkedSchema,
   copyTables,
@@ -31,6 +31,7 @@ import { createMergeActivities } from './merge.ts';
 import { createReportActivities } from './report-activity.ts';
 import { DEFAULT_TOLERANCE_M, type AuditReport } from './model.ts';
 import { checksumSchema, readNetwork } from './project-data.ts';
+import { DumpUnavailable, dumpSchema, pgDumpBinary } from './pg-dump.ts';
 
 export interface AuditRunInput extends SchemaRef {
   /** Snapping tolerance, metres (default 0.5). */
@@ -62,7 +63,17 @@ export interface BackupOutput {
   source: string;
   sha256: string;
   rows: Record<string, number>;
+  /** The pg_dump (custom format) of the backup schema, or null when pg_dump gave none (`dumpError` says why). */
+  dump: BackupDump | null;
+  dumpError: string | null;
   manifest: ArtifactRef;
+}
+
+export interface BackupDump {
+  /** The artifact `<backup schema>.dump`, kind `backup-dump`. */
+  artifact: ArtifactRef;
+  sha256: string;
+  size: number;
 }
 
 export interface RestoreInput {
@@ -109,8 +120,44 @@ function runOutput(schema: string, report: AuditReport, row: ArtifactRow): Audit
   };
 }
 
-export function createAuditActivities(deps: ActivityDeps) {
+export function createAuditActivities(deps: ActivityDeps, pgDump: string = pgDumpBinary()) {
   const { pool } = deps;
+
+  /** The pg_dump of a backup schema as the step's artifact `<schema>.dump`, stored once. */
+  async function storeDump(
+    engagement: EngagementRef,
+    schema: string,
+  ): Promise<{ dump: BackupDump | null; dumpError: string | null }> {
+    const name = `${schema}.dump`;
+    let row = (await storedFile(pool, engagement, name))?.row;
+    if (!row) {
+      const context = Context.current();
+      try {
+        const content = await dumpSchema({
+          binary: pgDump,
+          databaseUrl: pool.options.connectionString,
+          schema,
+          onProgress: (bytes) => context.heartbeat({ phase: 'dump', bytes }),
+          signal: context.cancellationSignal,
+        });
+        row = await storeFile(pool, engagement, {
+          kind: 'backup-dump',
+          name,
+          mediaType: 'application/octet-stream',
+          content,
+        });
+      } catch (error) {
+        if (!(error instanceof DumpUnavailable)) throw error;
+        deps.logger.warn(
+          { engagementId: engagement.id, schema, reason: error.message },
+          'backup stored without pg_dump',
+        );
+        return { dump: null, dumpError: error.message };
+      }
+    }
+    return { dump: { artifact: artifactRef(row), sha256: row.sha256, size: row.size }, dumpError: null };
+  }
+
   return {
     ...createMergeActivities(deps),
     ...createReportActivities(deps),
@@ -141,31 +188,29 @@ export function createAuditActivities(deps: ActivityDeps) {
       return runOutput(schema, report, row);
     },
 
-    /** Copies a project schema into a backup schema and records the sha256 of its canonical dump. */
+    /**
+     * Copies a project schema into a backup schema, records the sha256 of its canonical dump and
+     * stores a pg_dump of the copy; without pg_dump the copy alone is the backup.
+     */
     async 'audit.backup'({
       input,
       engagement,
     }: BusinessActivityInput<SchemaRef & { reason?: string }>): Promise<BackupOutput> {
       const stored = await storedJson<Omit<BackupOutput, 'manifest'>>(pool, engagement, 'backup-manifest.json');
       if (stored) {
-        const { schema, source, sha256, rows } = stored.value;
-        return { schema, source, sha256, rows, manifest: artifactRef(stored.row) };
+        const { schema, source, sha256, rows, dump = null, dumpError = null } = stored.value;
+        return { schema, source, sha256, rows, dump, dumpError, manifest: artifactRef(stored.row) };
       }
       const source = resolveSchema(input, engagement);
       await requireSchema(pool, source);
       const schema = stepSchema('backup', engagement);
       await copyTables(deps, source, schema);
       const { sha256, rows } = await checksumSchema(pool, schema, heartbeat());
-      const manifest = {
-        schema,
-        source,
-        sha256,
-        rows,
-        reason: input.reason ?? null,
-        createdAt: new Date().toISOString(),
-      };
+      const { dump, dumpError } = await storeDump(engagement, schema);
+      const result = { schema, source, sha256, rows, dump, dumpError };
+      const manifest = { ...result, reason: input.reason ?? null, createdAt: new Date().toISOString() };
       const row = await storeJson(pool, engagement, 'backup-manifest', 'backup-manifest.json', manifest);
-      return { schema, source, sha256, rows, manifest: artifactRef(row) };
+      return { ...result, manifest: artifactRef(row) };
     },
 
     /** Restores a backup schema into a staging schema and verifies it against the backup's checksum. */

@@ -4,15 +4,22 @@
  * up, restored to staging and diffed.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeFile } from '../../activities/artifacts.ts';
 import { createAuditActivities } from '../../activities/audit/activities.ts';
+import { pgDumpBinary } from '../../activities/audit/pg-dump.ts';
 import type { AuditReport } from '../../activities/audit/model.ts';
 import type { BusinessActivityInput, EngagementRef } from '../../activities/context.ts';
+import { stepSchema } from '../../activities/project-schemas.ts';
 import type { Pool } from '../../db/pool.ts';
-import { loadProjectData, projectSchemaName, type ProjectData } from '../../db/project-schema.ts';
+import { PROJECT_TABLES, loadProjectData, projectSchemaName, type ProjectData } from '../../db/project-schema.ts';
 import { selectArtifactContent, selectArtifactsOfEngagement } from '../../db/queries/artifacts.ts';
 import { insertEngagement } from '../../db/queries/engagements.ts';
 import { createLogger } from '../../lib/logger.ts';
@@ -80,6 +87,27 @@ function run<I, O>(
   arg: BusinessActivityInput<I>,
 ): Promise<O> {
   return env.run(activity, arg) as Promise<O>;
+}
+
+/** What `pg_restore --list` says of a dump, read from a temp file. */
+async function restoreList(dump: Buffer): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'potik-dump-'));
+  try {
+    const file = join(dir, 'backup.dump');
+    await writeFile(file, dump);
+    const child = spawn('pg_restore', ['--list', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+    expect(code, out).toBe(0);
+    return out;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function environment(heartbeats: unknown[] = [], heartbeatDetails?: unknown): MockActivityEnvironment {
@@ -169,6 +197,74 @@ describe('audit.backup, audit.restore, audit.diff', () => {
       engagement: engagementRef('audit-staging'),
     });
     expect(audit.total).toBe(0);
+  });
+
+  it('when a project is backed up, then its pg_dump is stored as a checksummed artifact that pg_restore reads', async () => {
+    const heartbeats: unknown[] = [];
+    const backup = await run(environment(heartbeats), activities['audit.backup'], {
+      input: { schema: 'project_vodokanal_clean' },
+      engagement: engagementRef('copy-dump'),
+    });
+    expect(backup.dumpError).toBeNull();
+    expect(backup.dump).toMatchObject({ artifact: { name: `${backup.schema}.dump` } });
+    expect(heartbeats).toContainEqual({ phase: 'dump', bytes: 0 });
+
+    const { artifact, sha256, size } = backup.dump!;
+    const content = (await selectArtifactContent(pool, artifact.id))!;
+    expect(createHash('sha256').update(content).digest('hex')).toBe(sha256);
+    expect(artifact.sha256).toBe(sha256);
+    expect(content.length).toBe(size);
+    expect(content.subarray(0, 5).toString('latin1')).toBe('PGDMP');
+    const stored = (await selectArtifactsOfEngagement(pool, engagementId)).find((a) => a.id === artifact.id);
+    expect(stored).toMatchObject({ kind: 'backup-dump', mediaType: 'application/octet-stream', stepId: 'copy-dump' });
+    const manifest = JSON.parse((await selectArtifactContent(pool, backup.manifest.id))!.toString('utf8')) as unknown;
+    expect(manifest).toMatchObject({ dump: backup.dump, dumpError: null });
+
+    const list = await restoreList(content);
+    for (const { name } of PROJECT_TABLES) expect(list).toMatch(new RegExp(`TABLE DATA ${backup.schema} ${name} `));
+  });
+
+  it('when pg_dump is missing, then the backup succeeds without a dump and says how to get one', async () => {
+    const withoutPgDump = createAuditActivities(
+      { pool, logger: createLogger('silent', 'test'), vendorVatPayer: true },
+      pgDumpBinary({ PG_DUMP: join(tmpdir(), 'no-such-dir', 'pg_dump') }),
+    );
+    const backup = await run(environment(), withoutPgDump['audit.backup'], {
+      input: { schema: 'project_vodokanal_clean' },
+      engagement: engagementRef('copy-no-pg-dump'),
+    });
+    expect(backup.rows).toMatchObject({ features: clean.data.features.length });
+    expect(backup.dump).toBeNull();
+    expect(backup.dumpError).toMatch(/pg_dump not found .*install postgresql-client .*PG_DUMP/);
+    const stored = (await selectArtifactsOfEngagement(pool, engagementId)).filter(
+      (a) => a.stepId === 'copy-no-pg-dump',
+    );
+    expect(stored.map((a) => a.name)).toEqual(['backup-manifest.json']);
+  });
+
+  it('when an earlier attempt stored the dump but not the manifest, then the retry keeps that dump', async () => {
+    const engagement = engagementRef('copy-dump-retried');
+    const earlier = await storeFile(pool, engagement, {
+      kind: 'backup-dump',
+      name: `${stepSchema('backup', engagement)}.dump`,
+      mediaType: 'application/octet-stream',
+      content: Buffer.from('PGDMP of the earlier attempt'),
+    });
+    // Without a pg_dump to run, the retry can only have the dump the earlier attempt stored.
+    const retry = createAuditActivities(
+      { pool, logger: createLogger('silent', 'test'), vendorVatPayer: true },
+      pgDumpBinary({ PG_DUMP: join(tmpdir(), 'no-such-dir', 'pg_dump') }),
+    );
+    const backup = await run(environment(), retry['audit.backup'], {
+      input: { schema: 'project_vodokanal_clean' },
+      engagement,
+    });
+    expect(backup.dumpError).toBeNull();
+    expect(backup.dump).toEqual({
+      artifact: { id: earlier.id, name: earlier.name, sha256: earlier.sha256, size: earlier.size },
+      sha256: earlier.sha256,
+      size: earlier.size,
+    });
   });
 
   it('when a backup attempt dies after three tables, then the retry copies only the rest and the checksum matches', async () => {

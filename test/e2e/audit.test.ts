@@ -127,6 +127,12 @@ describe('database audit and recovery, end to end', () => {
       expect(byName(name), name).toBeDefined();
     }
     expect(byName('recovery-report.md')!.stepId).toBe('final-report');
+    // The evidence backup's pg_dump, downloaded as the customer keeps it off-site.
+    const dump = listed.find((a) => a.kind === 'backup-dump');
+    expect(dump).toMatchObject({ stepId: 'copy', name: expect.stringMatching(/^backup_[0-9a-f]{16}\.dump$/) });
+    const dumpBytes = await download(dump!);
+    expect(createHash('sha256').update(dumpBytes).digest('hex')).toBe(dump!.sha256);
+    expect(dumpBytes.subarray(0, 5).toString('latin1')).toBe('PGDMP');
     const bytes = await download(byName('recovery-report.md')!);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(byName('recovery-report.md')!.sha256);
     const text = bytes.toString('utf8');
