@@ -174,6 +174,7 @@ describe('abuse: random and mutated bodies on every write route', () => {
         'signAct',
         'submitServiceRequest',
         'triageServiceRequest',
+        'uploadFile',
         'validateDefinition',
       ].sort(),
     );
@@ -193,7 +194,8 @@ describe('abuse: random and mutated bodies on every write route', () => {
           if (operation.path.startsWith('/v1/definitions')) return 'minimal';
           return '1';
         })
-        .replace('{actId}', '1');
+        .replace('{actId}', '1')
+        .replace('{name}', 'fuzz.bin');
       const yaml = operation.bodyTypes.some((t) => t.includes('yaml'));
       const counts: Record<number, number> = {};
       summary[operation.operationId] = counts;
