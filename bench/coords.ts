@@ -8,7 +8,6 @@
  * A scratch database (BENCH_DATABASE_URL, default postgres://127.0.0.1:5432/potik_bench_coords) is
  * created, migrated, seeded with the demo data and dropped at the end.
  */
-import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { NetworkBuilder } from '../activities/audit/network-builder.ts';
 import type { Point } from '../activities/audit/model.ts';
@@ -17,12 +16,12 @@ import { fitCandidates, type TiePointInput } from '../activities/gis/fit-candida
 import { modelTransform, rigorousTransform } from '../activities/gis/geometry-transform.ts';
 import type { Position } from '../activities/gis/transform.ts';
 import { loadProjectData } from '../db/project-schema.ts';
-import { insertEngagement } from '../db/queries/engagements.ts';
 import { withDefaultUser } from '../lib/config.ts';
 import { createLogger } from '../lib/logger.ts';
 import { seedDemoData } from '../scripts/demo-data.ts';
 import { scratchDatabase } from '../test/helpers/local-servers.ts';
 import { seededRandom } from '../test/helpers/seeded-random.ts';
+import { insertActivityEngagement, stepRef } from '../test/helpers/activity-environment.ts';
 
 const POINTS = Number(process.argv[2] ?? 1_000_000);
 const SECTIONS = Number(process.argv[3] ?? 100_000);
@@ -81,18 +80,13 @@ const scratch = await scratchDatabase(databaseUrl, { applicationName: 'potik-coo
 try {
   const { pool } = scratch;
   await seedDemoData(pool);
-  const engagementId = randomUUID();
-  await insertEngagement(pool, {
-    id: engagementId,
+  const engagement = await insertActivityEngagement(pool, {
     definitionId: 'reprojection',
     definitionVersion: 2,
     serviceCode: 'X-REPROJ',
     customerId: 'kp-vodokanal',
     projectId: 'vodokanal-main',
     params: {},
-    launchedBy: 'olena.pm',
-    idempotencyKey: null,
-    requestSha256: null,
   });
   const data = network(SECTIONS);
   let started = performance.now();
@@ -117,15 +111,7 @@ try {
     started = performance.now();
     const output = (await env.run(activities['gis.applyTransformation'], {
       input: { projectId: 'vodokanal-main', sourceCrs: SOURCE, targetCrs: TARGET, model, fit },
-      engagement: {
-        id: engagementId,
-        customerId: 'kp-vodokanal',
-        projectId: 'vodokanal-main',
-        launchedBy: 'olena.pm',
-        stepId: `apply-${model}`,
-        iteration: '1',
-        idempotencyKey: `${engagementId}:apply-${model}:1`,
-      },
+      engagement: stepRef(engagement, `apply-${model}`),
     })) as ApplyOutput;
     const s = seconds(started);
     phases.set(phase, (phases.get(phase) ?? 0) + seconds(phaseStarted));

@@ -3,7 +3,7 @@
  * district is loaded into a project schema, audited through the Temporal activity environment, backed
  * up, restored to staging and diffed.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -21,12 +21,12 @@ import { stepSchema } from '../../activities/project-schemas.ts';
 import type { Pool } from '../../db/pool.ts';
 import { PROJECT_TABLES, loadProjectData, projectSchemaName, type ProjectData } from '../../db/project-schema.ts';
 import { selectArtifactContent, selectArtifactsOfEngagement } from '../../db/queries/artifacts.ts';
-import { insertEngagement } from '../../db/queries/engagements.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { seedDemoData } from '../../scripts/demo-data.ts';
 import { PLANTED_FAULTS } from '../fixtures/networks/planted.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { poolFailingAtConnection } from '../helpers/failing-pool.ts';
+import { insertActivityEngagement, stepRef, type EngagementOfSteps } from '../helpers/activity-environment.ts';
 
 interface Fixture {
   tolerance: number;
@@ -40,25 +40,22 @@ const fixture = (name: string): Fixture =>
 let pool: Pool;
 let activities: ReturnType<typeof createAuditActivities>;
 let engagementId: string;
+let engagement: EngagementOfSteps;
 const faulty = fixture('faulty');
 const clean = fixture('clean');
 
 beforeAll(async () => {
   ({ pool } = await createTestDatabase());
   await seedDemoData(pool);
-  engagementId = randomUUID();
-  await insertEngagement(pool, {
-    id: engagementId,
+  engagement = await insertActivityEngagement(pool, {
     definitionId: 'db-audit',
     definitionVersion: 1,
     serviceCode: 'X-AUDIT',
     customerId: 'kp-vodokanal',
     projectId: 'vodokanal-main',
     params: { projectId: 'vodokanal-main', database: 'vodokanal' },
-    launchedBy: 'olena.pm',
-    idempotencyKey: null,
-    requestSha256: null,
   });
+  engagementId = engagement.id;
   await loadProjectData(pool, projectSchemaName('vodokanal-main'), faulty.data);
   await loadProjectData(pool, 'project_vodokanal_clean', clean.data);
   activities = createAuditActivities({ pool, logger: createLogger('silent', 'test'), vendorVatPayer: true });
@@ -68,17 +65,7 @@ afterAll(async () => {
   await pool?.end();
 });
 
-function engagementRef(stepId: string, iteration = '1'): EngagementRef {
-  return {
-    id: engagementId,
-    customerId: 'kp-vodokanal',
-    projectId: 'vodokanal-main',
-    launchedBy: 'olena.pm',
-    stepId,
-    iteration,
-    idempotencyKey: `${engagementId}:${stepId}:${iteration}`,
-  };
-}
+const engagementRef = (stepId: string, iteration = '1'): EngagementRef => stepRef(engagement, stepId, iteration);
 
 /** Runs an activity in the mock environment, keeping its input and output types. */
 function run<I, O>(

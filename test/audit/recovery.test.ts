@@ -3,7 +3,6 @@
  * good snapshot (clean.json) and the damaged project (damaged.ts) are loaded, the snapshot restored,
  * the chosen lost objects merged into a copy of the damaged database, re-audited and reported.
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,13 +13,13 @@ import type { BusinessActivityInput, EngagementRef } from '../../activities/cont
 import type { Pool } from '../../db/pool.ts';
 import { loadProjectData, projectSchemaName, selectAllProjectRows, type ProjectData } from '../../db/project-schema.ts';
 import { selectArtifactContent } from '../../db/queries/artifacts.ts';
-import { insertEngagement } from '../../db/queries/engagements.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { seedDemoData } from '../../scripts/demo-data.ts';
 import { CHOICE, NOT_RESTORED, RESTORED, damagedProject } from '../fixtures/networks/damaged.ts';
 import { PLANTED_FAULTS } from '../fixtures/networks/planted.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { poolFailingAtConnection } from '../helpers/failing-pool.ts';
+import { insertActivityEngagement, stepRef, type EngagementOfSteps } from '../helpers/activity-environment.ts';
 
 interface Fixture {
   tolerance: number;
@@ -37,23 +36,18 @@ const SNAPSHOT = 'delivery_vodokanal_2025';
 const DAMAGED = projectSchemaName('vodokanal-main');
 let pool: Pool;
 let activities: ReturnType<typeof createAuditActivities>;
-let engagementId: string;
+let engagement: EngagementOfSteps;
 
 beforeAll(async () => {
   ({ pool } = await createTestDatabase());
   await seedDemoData(pool);
-  engagementId = randomUUID();
-  await insertEngagement(pool, {
-    id: engagementId,
+  engagement = await insertActivityEngagement(pool, {
     definitionId: 'db-audit',
     definitionVersion: 3,
     serviceCode: 'X-AUDIT',
     customerId: 'kp-vodokanal',
     projectId: 'vodokanal-main',
     params: { projectId: 'vodokanal-main', database: 'vodokanal', lastGoodSnapshot: SNAPSHOT },
-    launchedBy: 'olena.pm',
-    idempotencyKey: null,
-    requestSha256: null,
   });
   await loadProjectData(pool, SNAPSHOT, clean.data);
   await loadProjectData(pool, DAMAGED, damagedProject(clean.data));
@@ -65,17 +59,7 @@ afterAll(async () => {
   await pool?.end();
 });
 
-function engagementRef(stepId: string): EngagementRef {
-  return {
-    id: engagementId,
-    customerId: 'kp-vodokanal',
-    projectId: 'vodokanal-main',
-    launchedBy: 'olena.pm',
-    stepId,
-    iteration: '1',
-    idempotencyKey: `${engagementId}:${stepId}:1`,
-  };
-}
+const engagementRef = (stepId: string): EngagementRef => stepRef(engagement, stepId);
 
 function run<I, O>(
   activity: (arg: BusinessActivityInput<I>) => Promise<O>,

@@ -4,7 +4,6 @@
  * known Helmert and affine transformations, applied to copies, and every coordinate of a copy is
  * compared with an independent computation; the rigorous path is compared with proj4 itself.
  */
-import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import proj4 from 'proj4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,10 +21,15 @@ import {
   type SectionRow,
 } from '../../db/project-schema.ts';
 import { selectArtifactContent, selectArtifactsOfEngagement } from '../../db/queries/artifacts.ts';
-import { insertEngagement } from '../../db/queries/engagements.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { seedDemoData } from '../../scripts/demo-data.ts';
-import { activityEnvironment, runActivity, stepRef } from '../helpers/activity-environment.ts';
+import {
+  activityEnvironment,
+  insertActivityEngagement,
+  runActivity,
+  stepRef,
+  type EngagementOfSteps,
+} from '../helpers/activity-environment.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { cleanNetworkLcs63, cleanNetworkSk63, LCS63_KHARKIV, SK63_X5 } from '../helpers/sk63-network.ts';
 
@@ -36,24 +40,21 @@ const sk63 = cleanNetworkSk63();
 let pool: Pool;
 let activities: ReturnType<typeof createGisActivities>;
 let engagementId: string;
+let engagement: EngagementOfSteps;
 let sourceChecksum: string;
 
 beforeAll(async () => {
   ({ pool } = await createTestDatabase());
   await seedDemoData(pool);
-  engagementId = randomUUID();
-  await insertEngagement(pool, {
-    id: engagementId,
+  engagement = await insertActivityEngagement(pool, {
     definitionId: 'reprojection',
     definitionVersion: 2,
     serviceCode: 'X-REPROJ',
     customerId: 'kp-vodokanal',
     projectId: PROJECT,
     params: { projectId: PROJECT, sourceCrs: SK63_X5, targetCrs: LCS63_KHARKIV },
-    launchedBy: 'olena.pm',
-    idempotencyKey: null,
-    requestSha256: null,
   });
+  engagementId = engagement.id;
   await loadProjectData(pool, SOURCE, sk63);
   sourceChecksum = (await checksumSchema(pool, SOURCE, () => undefined)).sha256;
   activities = createGisActivities({ pool, logger: createLogger('silent', 'test'), vendorVatPayer: true });
@@ -63,8 +64,7 @@ afterAll(async () => {
   await pool?.end();
 });
 
-const engagementRef = (stepId: string): EngagementRef =>
-  stepRef({ id: engagementId, customerId: 'kp-vodokanal', projectId: PROJECT, launchedBy: 'olena.pm' }, stepId);
+const engagementRef = (stepId: string): EngagementRef => stepRef(engagement, stepId);
 const run = runActivity;
 const environment = activityEnvironment;
 

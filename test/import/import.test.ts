@@ -4,7 +4,6 @@
  * format, converted on a sample and in full into LCS-63 Kharkiv, checked by the audit rules and
  * reported.
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,12 +13,12 @@ import type { InspectionReport } from '../../activities/import/inspect.ts';
 import type { Pool } from '../../db/pool.ts';
 import { projectSchemaExists, selectAllProjectRows } from '../../db/project-schema.ts';
 import { insertUpload, selectArtifactContent } from '../../db/queries/artifacts.ts';
-import { insertEngagement } from '../../db/queries/engagements.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { seedDemoData } from '../../scripts/demo-data.ts';
 import { sha256Hex } from '../../activities/artifacts.ts';
 import { SPEC } from '../fixtures/import/spec.ts';
 import { createTestDatabase } from '../helpers/database.ts';
+import { insertActivityEngagement, stepRef, type EngagementOfSteps } from '../helpers/activity-environment.ts';
 
 const FIXTURES = new URL('../fixtures/import/', import.meta.url);
 const SHAPEFILES = readdirSync(FIXTURES).filter((name) =>
@@ -30,24 +29,21 @@ const ALL = readdirSync(FIXTURES).filter((name) => name.startsWith('chuhuiv_'));
 let pool: Pool;
 let activities: ReturnType<typeof createImportActivities>;
 let engagementId: string;
+let engagement: EngagementOfSteps;
 const PROJECT = 'vodokanal-main';
 
 beforeAll(async () => {
   ({ pool } = await createTestDatabase());
   await seedDemoData(pool);
-  engagementId = randomUUID();
-  await insertEngagement(pool, {
-    id: engagementId,
+  engagement = await insertActivityEngagement(pool, {
     definitionId: 'data-import',
     definitionVersion: 2,
     serviceCode: 'X-IMPORT',
     customerId: 'kp-vodokanal',
     projectId: PROJECT,
     params: { projectId: PROJECT },
-    launchedBy: 'olena.pm',
-    idempotencyKey: null,
-    requestSha256: null,
   });
+  engagementId = engagement.id;
   for (const name of ALL) {
     const content = readFileSync(new URL(name, FIXTURES));
     await insertUpload(pool, {
@@ -65,17 +61,7 @@ afterAll(async () => {
   await pool?.end();
 });
 
-function engagementRef(stepId: string, iteration = '1'): EngagementRef {
-  return {
-    id: engagementId,
-    customerId: 'kp-vodokanal',
-    projectId: PROJECT,
-    launchedBy: 'olena.pm',
-    stepId,
-    iteration,
-    idempotencyKey: `${engagementId}:${stepId}:${iteration}`,
-  };
-}
+const engagementRef = (stepId: string, iteration = '1'): EngagementRef => stepRef(engagement, stepId, iteration);
 
 function run<I, O>(
   activity: (arg: BusinessActivityInput<I>) => Promise<O>,

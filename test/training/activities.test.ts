@@ -3,7 +3,6 @@
  * activity environment: the checklist reminder, certificates (the share at its edge, numbering across
  * engagements issuing at once, retries, the PDF), the feedback and the trainer's report.
  */
-import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBillingActivities } from '../../activities/billing.ts';
@@ -12,7 +11,6 @@ import { createTrainingActivities } from '../../activities/training/activities.t
 import type { Pool } from '../../db/pool.ts';
 import { selectArtifactContent, selectArtifactsOfEngagement } from '../../db/queries/artifacts.ts';
 import { selectCertificatesOfEngagement } from '../../db/queries/certificates.ts';
-import { insertEngagement } from '../../db/queries/engagements.ts';
 import { selectBillingEntriesOfEngagement } from '../../db/queries/billing.ts';
 import { insertTask, markTaskCompleted } from '../../db/queries/tasks.ts';
 import { kyivDate } from '../../lib/calendar.ts';
@@ -20,6 +18,7 @@ import { createLogger } from '../../lib/logger.ts';
 import { seedDemoData } from '../../scripts/demo-data.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { pdfTextRuns } from '../helpers/pdf-text.ts';
+import { insertActivityEngagement, stepRef } from '../helpers/activity-environment.ts';
 
 let pool: Pool;
 let activities: ReturnType<typeof createTrainingActivities>;
@@ -35,32 +34,20 @@ afterAll(async () => {
 });
 
 async function newEngagement(): Promise<string> {
-  const id = randomUUID();
-  await insertEngagement(pool, {
-    id,
+  const engagement = await insertActivityEngagement(pool, {
     definitionId: 'training',
     definitionVersion: 2,
     serviceCode: 'X-TRAIN',
     customerId: 'kp-teplomerezha',
     projectId: null,
     params: { site: 'Kharkiv, Shevchenka 1', days: 2 },
-    launchedBy: 'olena.pm',
-    idempotencyKey: null,
-    requestSha256: null,
   });
-  return id;
+  return engagement.id;
 }
 
 function ref(engagementId: string, stepId: string, iteration = '1'): EngagementRef {
-  return {
-    id: engagementId,
-    customerId: 'kp-teplomerezha',
-    projectId: null,
-    launchedBy: 'olena.pm',
-    stepId,
-    iteration,
-    idempotencyKey: `${engagementId}:${stepId}:${iteration}`,
-  };
+  const engagement = { id: engagementId, customerId: 'kp-teplomerezha', projectId: null, launchedBy: 'olena.pm' };
+  return stepRef(engagement, stepId, iteration);
 }
 
 function run<I, O>(activity: (arg: BusinessActivityInput<I>) => Promise<O>, arg: BusinessActivityInput<I>): Promise<O> {
