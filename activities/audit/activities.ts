@@ -29,7 +29,7 @@ import {
 import { runAudit } from './engine.ts';
 import { createMergeActivities } from './merge.ts';
 import { createReportActivities } from './report-activity.ts';
-import { DEFAULT_TOLERANCE_M, type AuditReport } from './model.ts';
+import { DEFAULT_TOLERANCE_M, type AuditReport, type FindingCounts } from './model.ts';
 import { checksumSchema, readNetwork } from './project-data.ts';
 import { DumpUnavailable, dumpSchema, pgDumpBinary } from './pg-dump.ts';
 
@@ -45,17 +45,11 @@ export interface AuditRunInput extends SchemaRef {
   snapshot?: string | { schema: string } | null;
 }
 
-export interface AuditRunOutput {
+export type AuditRunOutput = FindingCounts & {
   schema: string;
-  total: number;
-  critical: number;
-  major: number;
-  minor: number;
-  info: number;
-  byRule: Record<string, number>;
   counts: Record<string, number>;
   report: ArtifactRef;
-}
+};
 
 export interface BackupOutput {
   /** The backup schema; pass this object on as `database` or `backup`. */

@@ -35,6 +35,9 @@ export const DEFAULT_TOLERANCE_M = 0.5;
 /** What the rules read: the project's rows. */
 export type AuditNetwork = Omit<ProjectData, 'crs'>;
 
+/** An audit's findings counted, as step outputs and reports carry them: in all, per severity, per rule. */
+export type FindingCounts = { total: number; byRule: Record<string, number> } & Record<Severity, number>;
+
 export interface AuditSummary {
   total: number;
   bySeverity: Record<Severity, number>;

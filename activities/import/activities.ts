@@ -17,7 +17,7 @@ import {
   type ArtifactRef,
 } from '../artifacts.ts';
 import { runAudit } from '../audit/engine.ts';
-import { DEFAULT_TOLERANCE_M, type AuditReport } from '../audit/model.ts';
+import { DEFAULT_TOLERANCE_M, type AuditReport, type FindingCounts } from '../audit/model.ts';
 import { readNetwork } from '../audit/project-data.ts';
 import type { ActivityDeps, BusinessActivityInput } from '../context.ts';
 import { checkedSchema, fail, heartbeat, requireSchema, resolveSchema, stepSchema } from '../project-schemas.ts';
@@ -80,16 +80,10 @@ export interface ConvertOutput {
   rejects: ArtifactRef;
 }
 
-export interface IntegrityOutput {
+export type IntegrityOutput = FindingCounts & {
   schema: string;
-  total: number;
-  critical: number;
-  major: number;
-  minor: number;
-  info: number;
-  byRule: Record<string, number>;
   report: ArtifactRef;
-}
+};
 
 export interface BuildReportInput {
   projectId: string;

@@ -3,6 +3,7 @@
  * with their reasons, the mapping spec, what the inspection found, the integrity findings and the
  * backup to return to. Pure: data in, Markdown out.
  */
+import type { FindingCounts } from '../audit/model.ts';
 import type { Reject } from './convert.ts';
 
 export interface ImportReportData {
@@ -26,14 +27,7 @@ export interface ImportReportData {
   } | null;
   rejects: Reject[];
   rejectsTotal: number;
-  integrity: {
-    total: number;
-    critical: number;
-    major: number;
-    minor: number;
-    info: number;
-    byRule: Record<string, number>;
-  } | null;
+  integrity: FindingCounts | null;
   spec: unknown;
   backup: { schema?: string; sha256?: string; source?: string } | null;
 }
