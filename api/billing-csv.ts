@@ -3,7 +3,7 @@
  * ledger entry, which sums to the act lines that bill it. Shared by `GET /v1/billing/records`
  * (text/csv) and `potik billing export`, so both write the same file.
  */
-import type { BillingRecordRow } from '../db/queries/billing-records.ts';
+import type { BillingExportRow } from '../db/queries/billing-records.ts';
 import { csvBatchChunks, csvHours, csvMoney, type CsvColumn } from '../lib/csv.ts';
 
 const KIND_LABEL: Record<string, string> = {
@@ -15,8 +15,8 @@ const KIND_LABEL: Record<string, string> = {
 
 const yesNo = (value: boolean): string => (value ? 'yes' : 'no');
 
-/** What the columns read: a record, with or without `recorded_at`. */
-type CsvRecord = Omit<BillingRecordRow, 'recorded_at'>;
+/** What the columns read: a record as the export cursor returns it (a full record will do). */
+type CsvRecord = BillingExportRow;
 
 /** Finance columns first, then the internal sheet (actual hours, engineer, variance). */
 export const BILLING_CSV_COLUMNS: readonly CsvColumn<CsvRecord>[] = [

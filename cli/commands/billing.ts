@@ -1,8 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { ApplicationFailure } from '@temporalio/common';
-import { decideForCustomer } from '../../activities/entitlement.ts';
 import { billingCsvChunks } from '../../api/billing-csv.ts';
 import { parseBillingFilters } from '../../api/billing-query.ts';
 import { streamBillingRecordBatches } from '../../db/queries/billing-records.ts';
@@ -80,6 +78,11 @@ export function registerBillingCommands(program: Command): void {
     .option('--json', 'print the decision as JSON')
     .action(async (options: { customer: string; service: string; project?: string; date?: string; json?: boolean }) => {
       const date = options.date ?? kyivDate(new Date());
+      // Loaded here: an export should not carry the entitlement rules and the Temporal SDK in memory.
+      const [{ decideForCustomer }, { ApplicationFailure }] = await Promise.all([
+        import('../../activities/entitlement.ts'),
+        import('@temporalio/common'),
+      ]);
       const decision = await withDatabase((pool) =>
         decideForCustomer(pool, {
           customerId: options.customer,
