@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/api.ts [seconds per read scenario, default 10] [launches/completions, default 1000]
  *   BENCH_CONNECTIONS=1 npx tsx bench/api.ts     (latency of one client alone)
+ *   BENCH_PROFILE_DIR=/tmp/x npx tsx bench/api.ts (CPU profiles of the API and worker processes)
  *
  * A scratch database (BENCH_DATABASE_URL, default postgres://127.0.0.1:5432/potik_bench_api) is
  * migrated, seeded with the demo data, the catalog and 100,000 open tasks over 1,000 engagements.
@@ -81,8 +82,12 @@ const processEnv = {
   RATE_LIMIT_PER_KEY: '100000000',
   RATE_LIMIT_AUTH_FAILURES: '100000000',
 };
+const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
 const children: ChildProcess[] = ['worker/main.ts', 'api/server.ts'].map((entry) =>
-  spawn(process.execPath, ['--import', 'tsx', entry], { env: processEnv, stdio: ['ignore', 'inherit', 'inherit'] }),
+  spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
+    env: processEnv,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  }),
 );
 const url = `http://127.0.0.1:${port}`;
 for (const started = Date.now(); ;) {
