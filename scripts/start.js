@@ -11,6 +11,7 @@ if (!existsSync(`${root}node_modules/.bin/tsx`)) {
   if (install.status !== 0) process.exit(install.status ?? 1);
 }
 const stack = spawn(`${root}node_modules/.bin/tsx`, [`${root}scripts/stack.ts`], { cwd: root, stdio: 'inherit' });
-// The stack handles Ctrl-C itself (it shares our process group); we only wait for it.
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => undefined);
+// Signals go on to the stack, which stops everything in order (once, however many it gets:
+// Ctrl-C reaches it directly too, through the shared process group).
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stack.kill(signal));
 stack.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
