@@ -89,6 +89,7 @@ export function actView(act: ActRow, lines: readonly ActLineRow[]) {
       .filter((line) => line.act_id === act.id)
       .map((line) => ({
         lineNo: line.line_no,
+        line: line.line,
         category: line.category,
         normHours: hours(line.norm_hundredths),
         rateKopecks: line.rate_kopecks,

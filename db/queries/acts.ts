@@ -198,7 +198,7 @@ export async function selectActsOfEngagement(db: Queryable, engagementId: string
 
 export async function selectActLines(db: Queryable, actIds: readonly number[]): Promise<ActLineRow[]> {
   const { rows } = await db.query<ActLineRow>(
-    `SELECT id, act_id, line_no, category, (norm_hours * 100)::int8 AS norm_hundredths, rate_kopecks,
+    `SELECT id, act_id, line_no, line, category, (norm_hours * 100)::int8 AS norm_hundredths, rate_kopecks,
             amount_excl_vat_kopecks, vat_rate_percent, vat_kopecks, amount_incl_vat_kopecks
      FROM act_lines WHERE act_id = ANY($1::int8[]) ORDER BY act_id, line_no`,
     [actIds],

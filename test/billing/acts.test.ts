@@ -80,6 +80,7 @@ describe('acts of services rendered', () => {
       lines: [
         {
           lineNo: 1,
+          line: null,
           category: 'ENG_I',
           normHours: 1,
           rateKopecks: 95000,

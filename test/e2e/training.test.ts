@@ -136,6 +136,17 @@ describe('an on-site training, end to end', () => {
       { line: 'preparation', category: 'ENG_I', norm_hours: 8 },
       { line: 'travel', category: 'ENG_I', norm_hours: 6 },
     ]);
+    // Finance sees the same lines, named, over HTTP.
+    const acts = await apiClient(stack, 'maria.finance')('GET', `/v1/billing/acts/${id}`);
+    expect(acts.status).toBe(200);
+    const actLines = (acts.body.items as { lines: { line: string | null; normHours: number }[] }[]).flatMap(
+      (act) => act.lines,
+    );
+    expect(actLines.map((l) => [l.line, l.normHours])).toEqual([
+      ['training-hours', 16],
+      ['preparation', 8],
+      ['travel', 6],
+    ]);
 
     const { rows: certificates } = await stack.pool.query<{ number: string; attendee: string; hours: number }>(
       'SELECT number, attendee, hours FROM certificates WHERE engagement_id = $1 ORDER BY seq',
