@@ -43,17 +43,22 @@ export interface ApiKeyOwnerRow extends UserRow {
   secret_sha256: string;
   expires_at: Date | null;
   revoked_at: Date | null;
+  last_used_at: Date | null;
 }
 
 /** The key row and its user, for authentication; the caller compares the secret hash in constant time. */
 export async function selectApiKeyOwner(db: Queryable, keyId: string): Promise<ApiKeyOwnerRow | null> {
   const { rows } = await db.query<ApiKeyOwnerRow>(
-    `SELECT u.id, u.name, u.role, u.category, u.groups, u.active, k.secret_sha256, k.expires_at, k.revoked_at
+    `SELECT u.id, u.name, u.role, u.category, u.groups, u.active, k.secret_sha256, k.expires_at, k.revoked_at,
+            k.last_used_at
      FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = $1`,
     [keyId],
   );
   return rows[0] ?? null;
 }
+
+/** How stale a key's last-used time may get: touching it on every request would be a write per request. */
+export const KEY_TOUCH_INTERVAL_MS = 60_000;
 
 export async function touchApiKey(db: Queryable, keyId: string): Promise<void> {
   await db.query(
