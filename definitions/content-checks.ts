@@ -5,7 +5,13 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
-import { compileExpression, ExpressionError, expressionReferences, isValidLocalName } from '../workflows/expression.ts';
+import {
+  compileExpression,
+  EXPRESSION_FUNCTIONS,
+  ExpressionError,
+  expressionReferences,
+  isValidLocalName,
+} from '../workflows/expression.ts';
 import type { CheckContext } from './check-context.ts';
 import type { StepSite } from './definition-walk.ts';
 import { MAX_DURATION_MS, parseDuration } from './duration.ts';
@@ -16,8 +22,17 @@ import { didYouMean } from './suggest.ts';
 import { bareExpression, templateExpressions, TemplateSyntaxError, type ExpressionSite } from './template.ts';
 import type { PathSegment } from './yaml-document.ts';
 
-const FUNCTIONS_HINT =
-  'CEL functions include size, contains, startsWith, endsWith, matches, has, int, double, string, timestamp, duration, and list macros all, exists, map, filter';
+const CEL_FUNCTIONS = 'size contains startsWith endsWith matches has int double string timestamp duration'.split(' ');
+const FUNCTION_NAMES = [...CEL_FUNCTIONS, ...Object.keys(EXPRESSION_FUNCTIONS)];
+const LIST_MACROS = ['all', 'exists', 'map', 'filter'];
+const FUNCTIONS_HINT = `CEL functions include ${FUNCTION_NAMES.join(', ')}, and list macros ${LIST_MACROS.join(', ')}`;
+
+/** What to tell the author of a call that matches no function: its signature, a near name, or the list. */
+function functionHint(name: string): string {
+  const signature = EXPRESSION_FUNCTIONS[name];
+  if (signature !== undefined) return `use ${signature}`;
+  return didYouMean(name, [...FUNCTION_NAMES, ...LIST_MACROS]) ?? FUNCTIONS_HINT;
+}
 
 export function checkContent(ctx: CheckContext): void {
   const { definition } = ctx;
@@ -221,7 +236,7 @@ function checkExpressionText(
       const unknownFunction = /no matching overload for '([A-Za-z_][\w.]*)\(/.exec(error.message);
       const unknownVariable = /Unknown variable: (\w+)/.exec(error.message);
       const hint = unknownFunction
-        ? FUNCTIONS_HINT
+        ? functionHint(unknownFunction[1] ?? '')
         : unknownVariable
           ? `expressions see inputs, steps, entitlement, engagement${locals.length ? `, ${locals.join(', ')}` : ''}`
           : undefined;

@@ -140,6 +140,19 @@ describe('loadDefinition refuses broken definitions with positions', () => {
     expect(issue.message).toMatch(/calls 'frobnicate'/);
   });
 
+  it('when a wait mistypes workdaysBefore or gives it a double, then the hint names the function or its signature', () => {
+    const wait = (until: string) => `${HEAD}  - id: w\n    kind: wait\n    until: ${until}\n`;
+    const at = 'timestamp("2025-03-31T09:00:00+03:00")';
+    expect(loadDefinition(wait(`workdaysBefore(${at}, 5)`), 'demo.yaml').snapshot.steps.w).toMatchObject({
+      kind: 'wait',
+    });
+    const typo = onlyIssue(wait(`workdayBefore(${at}, 5)`));
+    expect(typo).toMatchObject({ line: 12, column: 12, hint: "did you mean 'workdaysBefore'?" });
+    expect(typo.message).toMatch(/calls 'workdayBefore'/);
+    const double = onlyIssue(wait(`workdaysBefore(${at}, 2.5)`));
+    expect(double.hint).toBe('use workdaysBefore(timestamp, int) -> timestamp');
+  });
+
   it('when a form is not valid JSON Schema, then it points at the bad keyword', () => {
     const issue = onlyIssue(broken('invalid-form'));
     expect(issue).toMatchObject({ line: 18, column: 25, path: 'steps[0].form.properties.answer.type' });

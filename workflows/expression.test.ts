@@ -101,6 +101,42 @@ describe('evaluateExpression', () => {
   });
 });
 
+describe('workdaysBefore and workdaysAfter', () => {
+  const training: ExpressionContext = {
+    inputs: { days: 5, half: 2.5 },
+    steps: { programme: { status: 'completed', result: { startsAt: '2025-03-31T09:00:00+03:00' } } },
+  };
+
+  it('when a start on the Monday after the change to summer time is given, then 5 working days before is the previous Monday at 09:00 Kyiv', () => {
+    const source = 'workdaysBefore(timestamp(steps.programme.result.startsAt), inputs.days)';
+    expect(evaluateExpression(source, training)).toBe('2025-03-24T07:00:00.000Z');
+    expect(evaluateExpression(`workdaysAfter(${source}, 5)`, training)).toBe('2025-03-31T06:00:00.000Z');
+    expect(evaluateExpression('workdaysBefore(timestamp("2025-02-15T10:00:00Z"), 0)', training)).toBe(
+      '2025-02-15T10:00:00.000Z',
+    );
+  });
+
+  it('when the count is negative, then evaluation fails naming the function and the other direction', () => {
+    const error = failure(() => evaluateExpression('workdaysBefore(timestamp("2025-02-11T07:00:00Z"), -2)', training));
+    expect(error.code).toBe('expression-failed');
+    expect(error.message).toBe(
+      'workdaysBefore counts 0 or more working days, not -2; for the other direction use workdaysAfter',
+    );
+  });
+
+  it('when the count is not an int, then a literal fails to compile and a value from the data fails to evaluate', () => {
+    const literal = failure(() => compileExpression('workdaysBefore(timestamp("2025-02-11T07:00:00Z"), 2.5)'));
+    expect(literal.code).toBe('expression-invalid');
+    expect(literal.message).toMatch(/no matching overload for 'workdaysBefore\(google\.protobuf\.Timestamp, double\)'/);
+    const data = failure(() =>
+      evaluateExpression('workdaysAfter(timestamp("2025-02-11T07:00:00Z"), inputs.half)', training),
+    );
+    expect(data.code).toBe('expression-failed');
+    expect(data.message).toMatch(/no matching overload for 'workdaysAfter\(google\.protobuf\.Timestamp, double\)'/);
+    expect(failure(() => compileExpression('workdaysBefore("2025-02-11", 5)')).code).toBe('expression-invalid');
+  });
+});
+
 describe('compileExpression', () => {
   it('refuses unknown functions and variables before anything runs', () => {
     expect(failure(() => compileExpression('frobnicate(1)')).message).toMatch(/frobnicate/);

@@ -13,6 +13,7 @@
 import { Environment } from '@marcbachmann/cel-js';
 import type { ASTNode, ParseResult } from '@marcbachmann/cel-js';
 import type { ConcatNode, ExprNode, JsonValue, Template } from '../definitions/model.ts';
+import { shiftWorkingDays } from './working-days.ts';
 
 /** Bounds on what one expression may cost. */
 export const EXPRESSION_LIMITS = Object.freeze({
@@ -26,6 +27,15 @@ export const EXPRESSION_LIMITS = Object.freeze({
   maxComprehensionNesting: 2,
   /** Size of a result as JSON text, in characters. */
   maxResultLength: 512 * 1024,
+});
+
+/**
+ * Functions this environment adds to CEL's own, by name, with their signatures as a definition
+ * author writes them (the loader names them in its hints).
+ */
+export const EXPRESSION_FUNCTIONS: Readonly<Record<string, string>> = Object.freeze({
+  workdaysBefore: 'workdaysBefore(timestamp, int) -> timestamp',
+  workdaysAfter: 'workdaysAfter(timestamp, int) -> timestamp',
 });
 
 /** The variables every expression sees. */
@@ -146,6 +156,20 @@ function createBaseEnvironment(): Environment {
     .registerOperator('int / double', (a, b) => num(a) / num(b))
     .registerOperator('double / int', (a, b) => num(a) / num(b))
     .registerOperator('int == double', (a, b) => num(a) === num(b));
+  // The same Kyiv wall-clock time n working days (Monday to Friday, holidays not counted) earlier
+  // or later; see working-days.ts. A negative n is an error rather than the other direction, so a
+  // sign slip in a definition fails loudly instead of moving a reminder past the event.
+  env
+    .registerFunction(
+      'workdaysBefore(google.protobuf.Timestamp, int): google.protobuf.Timestamp',
+      (t: Date, n: bigint) => shiftWorkingDays(t, Number(n), -1),
+      { description: 'The same Europe/Kyiv wall-clock time n working days (Mon-Fri) earlier' },
+    )
+    .registerFunction(
+      'workdaysAfter(google.protobuf.Timestamp, int): google.protobuf.Timestamp',
+      (t: Date, n: bigint) => shiftWorkingDays(t, Number(n), 1),
+      { description: 'The same Europe/Kyiv wall-clock time n working days (Mon-Fri) later' },
+    );
   return env;
 }
 

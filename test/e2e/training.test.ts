@@ -69,8 +69,9 @@ describe('an on-site training, end to end', () => {
     };
 
     await done('andrii.eng1', 'survey', { result: { attendees: ATTENDEES, level: 'beginner', assessment: false } });
-    // Six days ahead: "a week before the start" has passed already, so the reminder goes out at once.
-    const startsAt = new Date(Date.now() + 6 * 24 * 3600 * 1000).toISOString();
+    // Four days ahead: 5 working days before any start is at least 5 calendar days earlier (Monday
+    // before a Saturday), so that moment has passed already and the reminder goes out at once.
+    const startsAt = new Date(Date.now() + 4 * 24 * 3600 * 1000).toISOString();
     const sessions = [
       { day: 1, modules: ['Editing the heat network'], hours: 6 },
       { day: 2, modules: ['Passports and dictionaries'], hours: 6 },
