@@ -29,8 +29,9 @@ import type { ActivityDeps } from '../context.ts';
 import { findCrs } from '../gis/crs-registry.ts';
 import { copyTables, fail } from '../project-schemas.ts';
 import { CATALOG_DICTIONARIES, CATALOG_LAYERS } from './catalog.ts';
-import { readFeatures, type GdalTools } from './gdal.ts';
-import type { InspectionReport } from './inspect.ts';
+import { coordinateHeuristics } from './crs-detect.ts';
+import { readFeatures, type GdalTools, type SourceFeature } from './gdal.ts';
+import { samplePositions, type InspectionReport } from './inspect.ts';
 import { mapFeature, matchesWhere } from './map-feature.ts';
 import { NodeSnapper } from './node-snapper.ts';
 import { openOptions, withSourceFiles, type UploadedFile } from './sources.ts';
@@ -197,19 +198,20 @@ export async function convertSources(
   await withSourceFiles(params.files, datasets, async (dir) => {
     for (const index of order) {
       if (done.has(index)) continue;
-      const layer = resolved[index]!;
+      const mapping = resolved[index]!;
       const current = resuming && resume.current?.index === index ? resume.current : null;
-      const result = current?.result ?? emptyResult(layer);
-      let position = current?.position ?? 0;
-      const limit = mode === 'sample' && !layer.mapping.where ? sampleSize : undefined;
+      const limit = mode === 'sample' && !mapping.mapping.where ? sampleSize : undefined;
       const features = await readFeatures(
         tools,
         dir,
-        join(dir, layer.dataset.name),
-        layer.layer.name,
-        openOptions(layer.dataset),
+        join(dir, mapping.dataset.name),
+        mapping.layer.name,
+        openOptions(mapping.dataset),
         limit,
       );
+      const layer = withAxesJudged(mapping, features);
+      const result = current?.result ?? emptyResult(layer);
+      let position = current?.position ?? 0;
       const context = { layer, targetCrs, dictionaries };
       while (position < features.length && !(mode === 'sample' && result.in >= sampleSize)) {
         const rows = {
@@ -315,6 +317,19 @@ export async function convertSources(
     }
   });
   return { mode, schema, projectSchema, targetCrs, toleranceM, layers: resolved.map((_, i) => done.get(i)!) };
+}
+
+/**
+ * The layer with its axis order judged against the source CRS the spec resolved to, when the spec
+ * does not give `swapAxes` and the inspection judged against something else: a CSV inspected
+ * without a CRS (its verdict ambiguous between the zone's CRSs) and then given `sourceCrs`, as the
+ * inspection's warning asks, would otherwise keep northing-first coordinates unswapped.
+ */
+function withAxesJudged(layer: ResolvedLayer, features: readonly SourceFeature[]): ResolvedLayer {
+  const judged = layer.layer.heuristics.judgedAgainst;
+  if (layer.mapping.swapAxes !== undefined || (judged.length === 1 && judged[0] === layer.sourceCrs)) return layer;
+  const { axes } = coordinateHeuristics(samplePositions(features), layer.sourceCrs);
+  return { ...layer, swapAxes: axes === 'swapped' };
 }
 
 function rank(layer: ResolvedLayer): number {

@@ -64,6 +64,14 @@ function firstPosition(geometry: SourceFeature['geometry']): Position | null {
     : null;
 }
 
+/** The first vertex of each of the first INSPECT_SAMPLE features: what the coordinate heuristics look at. */
+export function samplePositions(features: readonly SourceFeature[]): Position[] {
+  return features
+    .slice(0, INSPECT_SAMPLE)
+    .map((f) => firstPosition(f.geometry))
+    .filter((p): p is Position => p !== null);
+}
+
 function layerCrs(wktMatch: CrsMatch, wkt: string | null, format: SourceFormat, hint: string | null): LayerCrs {
   if (wktMatch.code) {
     return {
@@ -104,8 +112,7 @@ export async function inspectSources(
           .filter(([type]) => type !== 'null')
           .sort((a, b) => b[1] - a[1])[0];
         const crs = layerCrs(matchWkt(summary.wkt), summary.wkt, dataset.format, hintCrs);
-        const positions = features.map((f) => firstPosition(f.geometry)).filter((p): p is Position => p !== null);
-        const heuristics = coordinateHeuristics(positions, crs.code);
+        const heuristics = coordinateHeuristics(samplePositions(features), crs.code);
         const where = `${dataset.name} layer ${summary.name}`;
         if (!crs.code) {
           warnings.push(

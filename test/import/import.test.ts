@@ -4,7 +4,7 @@
  * format, converted on a sample and in full into LCS-63 Kharkiv, checked by the audit rules and
  * reported.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusinessActivityInput, EngagementRef } from '../../activities/context.ts';
@@ -12,15 +12,14 @@ import { createImportActivities, type ConvertOutput, type InspectOutput } from '
 import type { InspectionReport } from '../../activities/import/inspect.ts';
 import type { Pool } from '../../db/pool.ts';
 import { projectSchemaExists, selectAllProjectRows } from '../../db/project-schema.ts';
-import { insertUpload, selectArtifactContent } from '../../db/queries/artifacts.ts';
+import { selectArtifactContent } from '../../db/queries/artifacts.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { seedDemoData } from '../../scripts/demo-data.ts';
-import { sha256Hex } from '../../activities/artifacts.ts';
 import { SPEC } from '../fixtures/import/spec.ts';
 import { createTestDatabase } from '../helpers/database.ts';
-import { insertActivityEngagement, stepRef, type EngagementOfSteps } from '../helpers/activity-environment.ts';
+import { stepRef, type EngagementOfSteps } from '../helpers/activity-environment.ts';
+import { FIXTURES, insertImportEngagement } from './import-engagement.ts';
 
-const FIXTURES = new URL('../fixtures/import/', import.meta.url);
 const SHAPEFILES = readdirSync(FIXTURES).filter((name) =>
   /^chuhuiv_(pipes|fittings)\.(shp|shx|dbf|prj|cpg)$/.test(name),
 );
@@ -35,25 +34,8 @@ const PROJECT = 'vodokanal-main';
 beforeAll(async () => {
   ({ pool } = await createTestDatabase());
   await seedDemoData(pool);
-  engagement = await insertActivityEngagement(pool, {
-    definitionId: 'data-import',
-    definitionVersion: 2,
-    serviceCode: 'X-IMPORT',
-    customerId: 'kp-vodokanal',
-    projectId: PROJECT,
-    params: { projectId: PROJECT },
-  });
+  engagement = await insertImportEngagement(pool, PROJECT, ALL);
   engagementId = engagement.id;
-  for (const name of ALL) {
-    const content = readFileSync(new URL(name, FIXTURES));
-    await insertUpload(pool, {
-      engagementId,
-      name,
-      mediaType: 'application/octet-stream',
-      sha256: sha256Hex(content),
-      content,
-    });
-  }
   activities = createImportActivities({ pool, logger: createLogger('silent', 'test'), vendorVatPayer: true });
 });
 
