@@ -1,7 +1,12 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { CATEGORIES, type Category, type JsonValue, type Norm, type StepBilling } from '../definitions/model.ts';
 import { selectUserCategory } from '../db/queries/users.ts';
-import { insertBillingEntry, selectRateCardOn, type BillingEntryRow } from '../db/queries/billing.ts';
+import {
+  insertBillingEntry,
+  selectContractTerms,
+  selectRateCardOn,
+  type BillingEntryRow,
+} from '../db/queries/billing.ts';
 import { selectRateCardById } from '../db/queries/estimates.ts';
 import { withTransaction } from '../db/pool.ts';
 import { kyivDate } from '../lib/calendar.ts';
@@ -25,6 +30,9 @@ export interface RecordBillableTimeInput {
   /** The task's result, for `billing.hours`. */
   result?: JsonValue;
 }
+
+/** The act line of travel time; a contract may leave it unbilled (`contracts.bills_travel`). */
+const TRAVEL_LINE = 'travel';
 
 /** One ledger entry to write: its key suffix, act line, category and norm-hours. */
 interface EntryPlan {
@@ -76,10 +84,22 @@ export function createBillingActivities({ pool, vendorVatPayer }: ActivityDeps) 
     });
   };
 
+  /**
+   * Why the contract leaves travel unbilled, or null when it bills it (the default, and the case
+   * with no contract). Only asked for billable work that has a travel entry.
+   */
+  const travelNotBilled = async (entitlement: EntitlementRecord): Promise<string | null> => {
+    if (!entitlement.contractId) return null;
+    const contract = await selectContractTerms(pool, entitlement.contractId);
+    if (!contract || contract.bills_travel) return null;
+    return `travel not billed under contract ${contract.number}`;
+  };
+
   return {
     /**
      * Writes one ledger entry per category of the step's norm, all or none. Non-billable work
-     * (basic support, included coverage) is recorded too, at zero amount, so hours stay visible.
+     * (basic support, included coverage, travel under a contract that does not bill it) is recorded
+     * too, at zero amount, so hours stay visible.
      */
     async recordBillableTime(input: RecordBillableTimeInput): Promise<{ entryIds: number[]; norm: Norm }> {
       const billable = input.entitlement?.billable ?? false;
@@ -94,10 +114,14 @@ export function createBillingActivities({ pool, vendorVatPayer }: ActivityDeps) 
         );
       }
       const plan = await planEntries(input);
+      const travelReason =
+        billable && plan.some((entry) => entry.line === TRAVEL_LINE) ? await travelNotBilled(input.entitlement!) : null;
       const rows = await withTransaction(pool, async (client) => {
         const written: BillingEntryRow[] = [];
         for (const { key, line, category, hours, actualHours } of plan) {
-          const rate = billable ? (rateCard!.rates[category] ?? 0) : 0;
+          const reason = line === TRAVEL_LINE ? travelReason : null;
+          const billed = billable && reason === null;
+          const rate = billed ? (rateCard!.rates[category] ?? 0) : 0;
           const priced = priceNormLine(normHoursFromNumber(hours), rate, vendorVatPayer);
           written.push(
             await insertBillingEntry(client, {
@@ -112,11 +136,12 @@ export function createBillingActivities({ pool, vendorVatPayer }: ActivityDeps) 
               rateKopecks: rate,
               amountKopecks: priced.amountExclVat,
               vatKopecks: priced.vat,
-              billable,
+              billable: billed,
               basis: input.entitlement?.basis ?? null,
               contractId: input.entitlement?.contractId ?? null,
-              rateCardId: billable ? rateCard!.id : null,
+              rateCardId: billed ? rateCard!.id : null,
               performedBy: input.performedBy,
+              reason,
             }),
           );
         }

@@ -43,6 +43,8 @@ export interface InsertBillingEntryParams {
   contractId: string | null;
   rateCardId: string | null;
   performedBy: string | null;
+  /** Why a non-billable entry is not billed, when it is not the entitlement's doing (travel under a contract that does not bill it). */
+  reason?: string | null;
 }
 
 /**
@@ -54,8 +56,8 @@ export async function insertBillingEntry(db: Queryable, p: InsertBillingEntryPar
     `WITH inserted AS (
        INSERT INTO billing_entries (idempotency_key, engagement_id, step_id, iteration, customer_id, service_code, category,
                                     norm_hours, actual_hours, rate_kopecks, amount_kopecks, vat_kopecks, billable, basis,
-                                    contract_id, rate_card_id, performed_by, line)
-       SELECT $1, e.id, $3, $4, e.customer_id, e.service_code, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16
+                                    contract_id, rate_card_id, performed_by, line, reason)
+       SELECT $1, e.id, $3, $4, e.customer_id, e.service_code, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17
        FROM engagements e WHERE e.id = $2
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING *)
@@ -78,6 +80,7 @@ export async function insertBillingEntry(db: Queryable, p: InsertBillingEntryPar
       p.rateCardId,
       p.performedBy,
       p.line ?? null,
+      p.reason ?? null,
     ],
   );
   if (rows[0]) return rows[0];
@@ -98,6 +101,19 @@ export async function selectBillingEntriesOfEngagement(
     [engagementId],
   );
   return rows;
+}
+
+export interface ContractTermsRow {
+  number: string;
+  bills_travel: boolean;
+}
+
+/** The contract's number and whether it bills travel; null when there is no such contract. */
+export async function selectContractTerms(db: Queryable, contractId: string): Promise<ContractTermsRow | null> {
+  const { rows } = await db.query<ContractTermsRow>('SELECT number, bills_travel FROM contracts WHERE id = $1', [
+    contractId,
+  ]);
+  return rows[0] ?? null;
 }
 
 export interface RateCardRow {

@@ -10,7 +10,8 @@ export interface DemoDates {
 
 /**
  * Upserts the demo customers, projects, registered users, contracts and rate card. Dates are
- * relative to today so every entitlement basis holds whenever the demo is started.
+ * relative to today so every entitlement basis holds whenever the demo is started. The cloud
+ * access contract does not bill travel (its trainings are remote); the others do.
  */
 export async function upsertDemoReferenceData(db: Queryable, d: DemoDates): Promise<void> {
   await db.query(
@@ -42,12 +43,12 @@ export async function upsertDemoReferenceData(db: Queryable, d: DemoDates): Prom
   );
   await db.query(
     `INSERT INTO contracts (id, customer_id, number, kind, status, signed_at, valid_from, valid_to, coverage,
-                            covered_services, covered_projects)
-     VALUES ('si-teplomerezha', 'kp-teplomerezha', 'СВ-17/2024', 'SUPPLY_IMPLEMENTATION', 'signed', $1::date, $1::date, NULL, 'billed', '{}', '{}'),
-            ('as-vodokanal', 'kp-vodokanal', 'СП-04/' || left($2, 4), 'ANNUAL_SUPPORT', 'signed', $2::date, $2::date, $3::date, 'included', '{}', '{}'),
-            ('ca-sumy', 'sumy-teplo-cloud', 'ХД-02/' || left($2, 4), 'CLOUD_ACCESS', 'signed', $2::date, $2::date, $3::date, 'billed', '{}', '{sumy-cloud}')
+                            covered_services, covered_projects, bills_travel)
+     VALUES ('si-teplomerezha', 'kp-teplomerezha', 'СВ-17/2024', 'SUPPLY_IMPLEMENTATION', 'signed', $1::date, $1::date, NULL, 'billed', '{}', '{}', true),
+            ('as-vodokanal', 'kp-vodokanal', 'СП-04/' || left($2, 4), 'ANNUAL_SUPPORT', 'signed', $2::date, $2::date, $3::date, 'included', '{}', '{}', true),
+            ('ca-sumy', 'sumy-teplo-cloud', 'ХД-02/' || left($2, 4), 'CLOUD_ACCESS', 'signed', $2::date, $2::date, $3::date, 'billed', '{}', '{sumy-cloud}', false)
      ON CONFLICT (id) DO UPDATE SET number = excluded.number, signed_at = excluded.signed_at, valid_from = excluded.valid_from,
-                                    valid_to = excluded.valid_to, status = excluded.status`,
+                                    valid_to = excluded.valid_to, status = excluded.status, bills_travel = excluded.bills_travel`,
     [d.signedLongAgo, d.yearStart, d.yearEnd],
   );
   await db.query(
