@@ -12,7 +12,6 @@ import {
   selectAct,
   selectActsOfEngagement,
   selectUnbilledEntries,
-  takeNextActNumber,
   updateActStatus,
   type ActLineRow,
   type ActRow,
@@ -27,6 +26,7 @@ import {
 import { kyivDate, parseIsoDate, type IsoDate } from '../lib/calendar.ts';
 import type { ActivityDeps, BusinessActivityInput } from './context.ts';
 import { AppError } from '../lib/errors.ts';
+import { takeNextYearNumber } from '../db/queries/year-counters.ts';
 
 export interface CreateActInput {
   engagementId: string;
@@ -80,7 +80,7 @@ export async function createEngagementAct(
       );
     }
     // Taken last, so the counter row is locked for as short a time as possible.
-    const seq = await takeNextActNumber(client, year);
+    const seq = await takeNextYearNumber(client, 'act_counters', year);
     const act = await insertAct(client, {
       year,
       seq,

@@ -10,7 +10,6 @@ import {
   lockEngagementForCertificates,
   selectCertificatesOfEngagement,
   selectCompletedTaskResults,
-  takeNextCertificateNumber,
   updateCertificateArtifact,
   type CertificateRow,
 } from '../../db/queries/certificates.ts';
@@ -22,6 +21,7 @@ import { attendeeKey, dayRecord, summarizeAttendance, type DayRecord } from './a
 import { renderCertificatePdf } from './certificate-pdf.ts';
 import type { Session } from './checklist.ts';
 import { programmeTitle, type IssuedCertificate, type NotIssuedCertificate } from './report.ts';
+import { takeNextYearNumber } from '../../db/queries/year-counters.ts';
 
 /** The programme task's result, as the definition passes it on. */
 export interface Programme {
@@ -95,7 +95,7 @@ function numberCertificates(
     for (const attendee of eligible) {
       if (have.has(attendeeKey(attendee.attendee))) continue;
       // Taken per certificate right before its insert: the counter row is locked from here to commit.
-      const seq = await takeNextCertificateNumber(client, year);
+      const seq = await takeNextYearNumber(client, 'certificate_counters', year);
       const number = `CC-${year}-${String(seq).padStart(4, '0')}`;
       rows.push(
         await insertCertificate(client, { year, seq, number, engagementId: engagement.id, ...attendee, issuedAt }),

@@ -82,20 +82,6 @@ export async function selectUnbilledEntries(db: Queryable, engagementId: string)
   return rows;
 }
 
-/**
- * The next act number of the year. The counter row stays locked until the caller's transaction
- * ends, so numbers are handed out in commit order and a rollback returns its number: no gaps.
- */
-export async function takeNextActNumber(db: Queryable, year: number): Promise<number> {
-  const { rows } = await db.query<{ last_number: number }>(
-    `INSERT INTO act_counters (year, last_number) VALUES ($1, 1)
-     ON CONFLICT (year) DO UPDATE SET last_number = act_counters.last_number + 1
-     RETURNING last_number`,
-    [year],
-  );
-  return rows[0]!.last_number;
-}
-
 export interface InsertActParams {
   year: number;
   seq: number;

@@ -30,17 +30,6 @@ export async function lockEngagementForCertificates(db: Queryable, engagementId:
   return (rowCount ?? 0) > 0;
 }
 
-/** The next certificate number of the year; the counter row stays locked until the transaction ends. */
-export async function takeNextCertificateNumber(db: Queryable, year: number): Promise<number> {
-  const { rows } = await db.query<{ last_number: number }>(
-    `INSERT INTO certificate_counters (year, last_number) VALUES ($1, 1)
-     ON CONFLICT (year) DO UPDATE SET last_number = certificate_counters.last_number + 1
-     RETURNING last_number`,
-    [year],
-  );
-  return rows[0]!.last_number;
-}
-
 export interface InsertCertificateParams {
   year: number;
   seq: number;
