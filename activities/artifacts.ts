@@ -4,9 +4,9 @@
  * neither repeats a report nor loses one. Files the customer uploaded are artifacts too (kind
  * `upload`, no step), and activities read them by name.
  */
-import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Queryable } from '../db/pool.ts';
+import { sha256Hex } from '../lib/hash.ts';
 import {
   insertArtifact,
   selectArtifact,
@@ -26,10 +26,6 @@ export interface ArtifactRef {
 
 export function artifactRef(row: ArtifactRow): ArtifactRef {
   return { id: row.id, name: row.name, sha256: row.sha256, size: row.size };
-}
-
-export function sha256Hex(content: Buffer | string): string {
-  return createHash('sha256').update(content).digest('hex');
 }
 
 /** Stores `content` as the step's artifact `name`; an artifact stored earlier under that name wins. */

@@ -3,7 +3,6 @@
  * (so a retry reuses its own), and copying a project table by table with heartbeats, resumable
  * from the last table an earlier attempt finished.
  */
-import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { withTransaction, type Queryable } from '../db/pool.ts';
 import {
@@ -16,6 +15,7 @@ import {
 } from '../db/project-schema.ts';
 import type { ActivityDeps, EngagementRef } from './context.ts';
 import type { Progress } from './audit/project-data.ts';
+import { sha256Hex } from '../lib/hash.ts';
 
 /** Which schema to work on: a schema name, the output of `audit.backup`, or a project id. */
 export interface SchemaRef {
@@ -59,7 +59,7 @@ export async function requireSchema(db: Queryable, schema: string): Promise<void
 
 /** A schema name derived from the step's idempotency key, so a retry reuses its own copy. */
 export function stepSchema(prefix: string, engagement: EngagementRef): string {
-  return `${prefix}_${createHash('sha256').update(engagement.idempotencyKey).digest('hex').slice(0, 16)}`;
+  return `${prefix}_${sha256Hex(engagement.idempotencyKey).slice(0, 16)}`;
 }
 
 export function heartbeat(): Progress {

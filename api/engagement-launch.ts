@@ -5,7 +5,7 @@
  * engagement and one workflow, because the row is inserted first (unique key) and the workflow id
  * is the engagement id.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { decideForCustomer } from '../activities/entitlement.ts';
 import { canonicalJson } from '../definitions/loader.ts';
@@ -18,6 +18,7 @@ import type { engagementWorkflow } from '../workflows/engagement.ts';
 import type { RouteDeps } from './app.ts';
 import { searchAttributesAtStart } from './engagement-view.ts';
 import { assertMatches } from './validate.ts';
+import { sha256Hex } from '../lib/hash.ts';
 
 /** Body of `POST /v1/engagements`. */
 export interface LaunchBody {
@@ -33,10 +34,6 @@ export interface Launched {
   /** False when the Idempotency-Key named an engagement launched before. */
   created: boolean;
   entitlement: EntitlementRecord;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 export async function launchEngagement(
@@ -56,7 +53,7 @@ export async function launchEngagement(
   const params = structuredClone(body.params ?? {});
   assertMatches(definition.snapshot.inputs, params, { code: 'request-invalid', what: 'params', root: '/params' });
   const projectId = body.projectId ?? null;
-  const requestSha256 = sha256(canonicalJson({ ...body, version: definition.version, projectId, params }));
+  const requestSha256 = sha256Hex(canonicalJson({ ...body, version: definition.version, projectId, params }));
 
   const { row, created } = await insertEngagement(pool, {
     id: randomUUID(),

@@ -3,7 +3,6 @@
  * map with `next` pointers, durations in milliseconds, defaults filled in, expressions as
  * `$expr`/`$concat` templates; plus the sha256 of its canonical JSON.
  */
-import { createHash } from 'node:crypto';
 import { layoutOf, nextOf } from './definition-walk.ts';
 import { parseDuration } from './duration.ts';
 import type {
@@ -20,6 +19,7 @@ import type {
 import { billsByDefault } from './content-checks.ts';
 import type { AssigneeDefinition, DurationValue, ProcessDefinition, StepDefinition } from './schema.ts';
 import { bareExpression, compileTemplateString } from './template.ts';
+import { sha256Hex } from '../lib/hash.ts';
 
 export const DEFAULT_ACTIVITY_TIMEOUT_MS = 5 * 60_000;
 export const DEFAULT_RETRY: Readonly<RetrySpec> = Object.freeze({
@@ -207,6 +207,6 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function withHash(snapshot: ProcessSnapshot): CompiledDefinition {
-  const sha256 = createHash('sha256').update(canonicalJson(snapshot)).digest('hex');
+  const sha256 = sha256Hex(canonicalJson(snapshot));
   return { snapshot, sha256 };
 }

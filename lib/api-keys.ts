@@ -2,7 +2,8 @@
  * API keys: `potik_<id>_<secret>`. The id finds the row; only the SHA-256 of the secret is stored,
  * and the comparison is constant-time, so neither the database nor timing reveals a key.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from './hash.ts';
 
 const PREFIX = 'potik';
 
@@ -14,7 +15,7 @@ export interface NewApiKey {
 }
 
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return sha256Hex(secret);
 }
 
 export function generateApiKey(): NewApiKey {

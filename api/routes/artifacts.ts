@@ -4,7 +4,6 @@
  * same name with the same bytes is answered as already stored, with other bytes refused (409).
  * Downloads carry the sha256 the activity recorded, as ETag and Repr-Digest.
  */
-import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import express, { Router } from 'express';
 import {
@@ -14,6 +13,7 @@ import {
   type ArtifactRow,
 } from '../../db/queries/artifacts.ts';
 import { AppError } from '../../lib/errors.ts';
+import { sha256Hex } from '../../lib/hash.ts';
 import { callerOf } from '../auth.ts';
 import type { RouteDeps } from '../app.ts';
 import { DEFAULT_UPLOAD_MAX_BYTES } from '../gate.ts';
@@ -83,7 +83,7 @@ export function artifactRoutes(deps: RouteDeps): Router {
     }
     const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (content.length === 0) throw new AppError('request-invalid', `The file ${name} is empty.`);
-    const sha256 = createHash('sha256').update(content).digest('hex');
+    const sha256 = sha256Hex(content);
     const stored = await insertUpload(pool, {
       engagementId: row.id,
       name,

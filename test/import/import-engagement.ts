@@ -3,9 +3,9 @@
  * vodokanal project with Chuhuiv fixtures (test/fixtures/import) uploaded as the PM would.
  */
 import { readFileSync } from 'node:fs';
-import { sha256Hex } from '../../activities/artifacts.ts';
 import type { Pool } from '../../db/pool.ts';
 import { insertUpload } from '../../db/queries/artifacts.ts';
+import { sha256Hex } from '../../lib/hash.ts';
 import { insertActivityEngagement, type EngagementOfSteps } from '../helpers/activity-environment.ts';
 
 export const FIXTURES = new URL('../fixtures/import/', import.meta.url);
