@@ -1,21 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ProjectData } from '../../db/project-schema.ts';
+import { networkFixture, type NetworkFixture } from '../../test/fixtures/networks/load.ts';
 import { PLANTED_FAULTS } from '../../test/fixtures/networks/planted.ts';
 import { runAudit } from './engine.ts';
 import { objects, OPTIONS, squareNetwork } from './test-network.ts';
 
-interface Fixture {
-  tolerance: number;
-  previousCounts: Record<string, number>;
-  data: ProjectData;
-}
-
-function load(name: string): Fixture {
-  return JSON.parse(
-    readFileSync(new URL(`../../test/fixtures/networks/${name}.json`, import.meta.url), 'utf8'),
-  ) as Fixture;
-}
+type Fixture = NetworkFixture;
+const load = networkFixture;
 
 function audit(fixture: Fixture) {
   return runAudit(fixture.data, {

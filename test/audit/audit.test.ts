@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,23 +18,17 @@ import type { AuditReport } from '../../activities/audit/model.ts';
 import type { BusinessActivityInput, EngagementRef } from '../../activities/context.ts';
 import { stepSchema } from '../../activities/project-schemas.ts';
 import type { Pool } from '../../db/pool.ts';
-import { PROJECT_TABLES, loadProjectData, projectSchemaName, type ProjectData } from '../../db/project-schema.ts';
+import { PROJECT_TABLES, loadProjectData, projectSchemaName } from '../../db/project-schema.ts';
 import { selectArtifactContent, selectArtifactsOfEngagement } from '../../db/queries/artifacts.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { seedDemoData } from '../../scripts/demo-data.ts';
+import { networkFixture } from '../fixtures/networks/load.ts';
 import { PLANTED_FAULTS } from '../fixtures/networks/planted.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { poolFailingAtConnection } from '../helpers/failing-pool.ts';
 import { insertActivityEngagement, stepRef, type EngagementOfSteps } from '../helpers/activity-environment.ts';
 
-interface Fixture {
-  tolerance: number;
-  previousCounts: Record<string, number>;
-  data: ProjectData;
-}
-
-const fixture = (name: string): Fixture =>
-  JSON.parse(readFileSync(new URL(`../fixtures/networks/${name}.json`, import.meta.url), 'utf8')) as Fixture;
+const fixture = networkFixture;
 
 let pool: Pool;
 let activities: ReturnType<typeof createAuditActivities>;

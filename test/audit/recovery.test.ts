@@ -3,7 +3,6 @@
  * good snapshot (clean.json) and the damaged project (damaged.ts) are loaded, the snapshot restored,
  * the chosen lost objects merged into a copy of the damaged database, re-audited and reported.
  */
-import { readFileSync } from 'node:fs';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditActivities } from '../../activities/audit/activities.ts';
@@ -11,24 +10,18 @@ import type { MergeChoice } from '../../activities/audit/merge-plan.ts';
 import type { MergeReport } from '../../activities/audit/merge.ts';
 import type { BusinessActivityInput, EngagementRef } from '../../activities/context.ts';
 import type { Pool } from '../../db/pool.ts';
-import { loadProjectData, projectSchemaName, selectAllProjectRows, type ProjectData } from '../../db/project-schema.ts';
+import { loadProjectData, projectSchemaName, selectAllProjectRows } from '../../db/project-schema.ts';
 import { selectArtifactContent } from '../../db/queries/artifacts.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { seedDemoData } from '../../scripts/demo-data.ts';
 import { CHOICE, NOT_RESTORED, RESTORED, damagedProject } from '../fixtures/networks/damaged.ts';
+import { networkFixture } from '../fixtures/networks/load.ts';
 import { PLANTED_FAULTS } from '../fixtures/networks/planted.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { poolFailingAtConnection } from '../helpers/failing-pool.ts';
 import { insertActivityEngagement, stepRef, type EngagementOfSteps } from '../helpers/activity-environment.ts';
 
-interface Fixture {
-  tolerance: number;
-  previousCounts: Record<string, number>;
-  data: ProjectData;
-}
-
-const fixture = (name: string): Fixture =>
-  JSON.parse(readFileSync(new URL(`../fixtures/networks/${name}.json`, import.meta.url), 'utf8')) as Fixture;
+const fixture = networkFixture;
 
 const clean = fixture('clean');
 const faulty = fixture('faulty');

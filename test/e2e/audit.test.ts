@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MergeReport } from '../../activities/audit/merge.ts';
-import { copyProjectSchema, loadProjectData, selectAllProjectRows, type ProjectData } from '../../db/project-schema.ts';
+import { copyProjectSchema, loadProjectData, selectAllProjectRows } from '../../db/project-schema.ts';
 import { CHOICE, NOT_RESTORED, RESTORED, damagedProject } from '../fixtures/networks/damaged.ts';
+import { networkFixture } from '../fixtures/networks/load.ts';
 import { downloadArtifact, listArtifacts, type ArtifactView } from '../helpers/artifacts.ts';
 import { complete, openTask, settled, stepTrail } from '../helpers/engagements.ts';
 import { apiClient, startTestStack, type TestStack } from '../helpers/stack.ts';
@@ -15,14 +15,8 @@ import { apiClient, startTestStack, type TestStack } from '../helpers/stack.ts';
  * every human step completed by the person the definition names. And the audit-only path.
  */
 
-const clean = (
-  JSON.parse(readFileSync(new URL('../fixtures/networks/clean.json', import.meta.url), 'utf8')) as { data: ProjectData }
-).data;
-const faulty = (
-  JSON.parse(readFileSync(new URL('../fixtures/networks/faulty.json', import.meta.url), 'utf8')) as {
-    data: ProjectData;
-  }
-).data;
+const clean = networkFixture('clean').data;
+const faulty = networkFixture('faulty').data;
 const SNAPSHOT = 'delivery_vodokanal_2025';
 const PROJECT_SCHEMA = 'project_vodokanal_main';
 

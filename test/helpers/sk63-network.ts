@@ -3,17 +3,16 @@
  * X5, the system an X-REPROJ starts from, by proj4 with the registry's definition strings. Suites
  * load it with `loadProjectData` and re-coordinate it back.
  */
-import { readFileSync } from 'node:fs';
 import proj4 from 'proj4';
 import { getCrs } from '../../activities/gis/crs-registry.ts';
 import type { FeatureRow, ProjectData } from '../../db/project-schema.ts';
+import { networkFixture } from '../fixtures/networks/load.ts';
 
 export const SK63_X5 = 'EPSG:7829';
 export const LCS63_KHARKIV = 'EPSG:9858';
 
 export function cleanNetworkLcs63(): ProjectData {
-  const url = new URL('../fixtures/networks/clean.json', import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { data: ProjectData }).data;
+  return networkFixture('clean').data;
 }
 
 function mapPositions(value: unknown, convert: (p: [number, number]) => number[]): unknown {
