@@ -6,7 +6,7 @@
  */
 import { insertNotification } from '../../db/queries/notifications.ts';
 import { artifactRef, storeFile, storedFile, storedJson, storeJson, type ArtifactRef } from '../artifacts.ts';
-import type { ActivityDeps, BusinessActivityInput } from '../context.ts';
+import type { ActivityDeps, BusinessActivityInput, EngagementRef } from '../context.ts';
 import { fail } from '../project-schemas.ts';
 import { attendeeKey, summarizeAttendance } from './attendance.ts';
 import {
@@ -33,30 +33,47 @@ export interface BuildReportInput extends Omit<IssueCertificatesInput, 'days'> {
 export function createTrainingActivities(deps: ActivityDeps) {
   const { pool } = deps;
 
+  /**
+   * Stores a Markdown document as the step's artifact and queues it to the customer, once: a retry
+   * sends the document an earlier attempt stored, under the same notification key.
+   */
+  const sendToCustomer = async (
+    engagement: EngagementRef,
+    doc: { kind: string; name: string; subject: string; render: () => string },
+  ): Promise<{ notificationId: number; document: ArtifactRef }> => {
+    const stored = await storedFile(pool, engagement, doc.name);
+    const content = stored?.content ?? Buffer.from(doc.render());
+    const row =
+      stored?.row ??
+      (await storeFile(pool, engagement, {
+        kind: doc.kind,
+        name: doc.name,
+        mediaType: 'text/markdown; charset=utf-8',
+        content,
+      }));
+    const notificationId = await insertNotification(pool, {
+      idempotencyKey: engagement.idempotencyKey,
+      engagementId: engagement.id,
+      recipient: 'customer',
+      subject: doc.subject,
+      body: content.toString('utf8'),
+    });
+    return { notificationId, document: artifactRef(row) };
+  };
+
   return {
     /** Queues the reminder with the checklist to the customer and stores it as `checklist.md`. */
     async 'training.sendChecklist'({
       input,
       engagement,
     }: BusinessActivityInput<ChecklistInput>): Promise<{ notificationId: number; checklist: ArtifactRef }> {
-      const stored = await storedFile(pool, engagement, 'checklist.md');
-      const content = stored?.content ?? Buffer.from(renderChecklist(input));
-      const row =
-        stored?.row ??
-        (await storeFile(pool, engagement, {
-          kind: 'training-checklist',
-          name: 'checklist.md',
-          mediaType: 'text/markdown; charset=utf-8',
-          content,
-        }));
-      const notificationId = await insertNotification(pool, {
-        idempotencyKey: engagement.idempotencyKey,
-        engagementId: engagement.id,
-        recipient: 'customer',
+      const { notificationId, document } = await sendToCustomer(engagement, {
+        kind: 'training-checklist',
+        name: 'checklist.md',
         subject: `On-site training at ${input.site}: reminder and checklist`,
-        body: content.toString('utf8'),
+        render: () => renderChecklist(input),
       });
-      return { notificationId, checklist: artifactRef(row) };
+      return { notificationId, checklist: document };
     },
 
     /** Numbered PDF certificates for the attendees at the share of hours (see certificates.ts). */
@@ -80,21 +97,13 @@ export function createTrainingActivities(deps: ActivityDeps) {
         fail('no attendees to ask for feedback; the survey lists them', 'input-invalid');
       }
       const modules = [...new Set((input.sessions ?? []).flatMap((session) => session.modules))];
-      const content = Buffer.from(renderFeedbackForm({ attendees: input.attendees, modules }));
-      const row = await storeFile(pool, engagement, {
+      const { notificationId, document } = await sendToCustomer(engagement, {
         kind: 'training-feedback-form',
         name: 'feedback-form.md',
-        mediaType: 'text/markdown; charset=utf-8',
-        content,
-      });
-      const notificationId = await insertNotification(pool, {
-        idempotencyKey: engagement.idempotencyKey,
-        engagementId: engagement.id,
-        recipient: 'customer',
         subject: 'On-site training: please pass the feedback form to the attendees',
-        body: content.toString('utf8'),
+        render: () => renderFeedbackForm({ attendees: input.attendees, modules }),
       });
-      return { notificationId, form: artifactRef(row), attendees: input.attendees.length };
+      return { notificationId, form: document, attendees: input.attendees.length };
     },
 
     /** Summarises the recorded answers (averages, comments) into `feedback-summary.json` and `.md`. */
