@@ -93,19 +93,20 @@ export interface EngagementResult {
 
 // Platform activities are short database writes: a lost attempt (a killed worker) is retried
 // after 10 s rather than stalling the engagement for a minute.
-const platform = proxyActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: {
-    initialInterval: '1s',
-    maximumInterval: '1 minute',
-    backoffCoefficient: 2,
-    nonRetryableErrorTypes: ['AppError'],
-  },
-});
+/** Platform activities retry until they succeed, backing off to a minute, unless they refuse the input. */
+const PLATFORM_RETRY = {
+  initialInterval: '1s',
+  maximumInterval: '1 minute',
+  backoffCoefficient: 2,
+  nonRetryableErrorTypes: ['AppError'],
+};
+const platform = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: PLATFORM_RETRY });
 const readModel = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500ms', maximumInterval: '30 seconds' },
 });
+/** Task rows and ledger entries: short idempotent writes, run by the worker that holds the workflow task. */
+const bookkeeping = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: PLATFORM_RETRY });
 
 const SA = {
   customerId: defineSearchAttributeKey('CustomerId', 'KEYWORD'),
@@ -120,6 +121,7 @@ const PATCHES = {
   currentStepAtWaits: 'current-step-at-waits',
   quotePath: 'quote-path',
   searchAttributesOnChange: 'search-attributes-on-change',
+  localBookkeeping: 'local-bookkeeping',
 } as const;
 
 /** An estimate not approved within this (unless the definition says otherwise) cancels the engagement. */
@@ -597,7 +599,7 @@ class EngagementRun {
     this.tasks.register(task);
     record.status = 'waiting';
     try {
-      await platform.openTask({
+      await this.bookkeeping().openTask({
         taskId,
         engagementId: this.input.engagementId,
         stepId: step.id,
@@ -612,13 +614,13 @@ class EngagementRun {
       await this.sync({});
       await this.awaitCompletion(task, openedAt, step.reminders, step.escalation);
       const completion = task.completion!;
-      await platform.completeTaskRow({ taskId, ...completion });
+      await this.bookkeeping().completeTaskRow({ taskId, ...completion });
       this.hours.actual = Math.round((this.hours.actual + completion.hoursSpent) * 100) / 100;
       return completion;
     } catch (error) {
       if (isCancellation(error)) {
         await CancellationScope.nonCancellable(() =>
-          platform.cancelTasks({ engagementId: this.input.engagementId, taskIds: [taskId] }),
+          this.bookkeeping().cancelTasks({ engagementId: this.input.engagementId, taskIds: [taskId] }),
         );
       }
       throw error;
@@ -811,7 +813,7 @@ class EngagementRun {
   ): Promise<void> {
     const { norm, billing } = step;
     if (!norm || Object.keys(norm).length === 0) return;
-    const recorded = await platform.recordBillableTime({
+    const recorded = await this.bookkeeping().recordBillableTime({
       idempotencyKey: `${this.input.engagementId}:${record.stepId}:${record.iteration}`,
       engagementId: this.input.engagementId,
       stepId: record.stepId,
@@ -823,6 +825,17 @@ class EngagementRun {
       ...(billing ? { billing, result: completion?.result ?? null } : {}),
     });
     addNorm(this.hours.norm, billing && recorded.norm ? recorded.norm : norm);
+  }
+
+  /**
+   * Who writes task rows (open, complete, cancel) and ledger entries. Before the `local-bookkeeping`
+   * patch these were activities, each a round trip through the Temporal server and a workflow task
+   * of its own; since, they are local activities of the worker that holds the workflow task. A task
+   * completion is then one workflow task, and its Update answers once the task row and the billing
+   * entry are written. The writes are idempotent either way, so a retry duplicates nothing.
+   */
+  private bookkeeping(): typeof platform {
+    return patched(PATCHES.localBookkeeping) ? bookkeeping : platform;
   }
 
   private engagementRef(stepId: string, iteration: string) {
@@ -880,7 +893,7 @@ class EngagementRun {
     this.status = status;
     this.failure = reason;
     await CancellationScope.nonCancellable(async () => {
-      await platform.cancelTasks({ engagementId: this.input.engagementId, taskIds: null });
+      await this.bookkeeping().cancelTasks({ engagementId: this.input.engagementId, taskIds: null });
       if (this.snapshot.compensation !== null && !this.compensated) {
         this.compensated = true;
         try {

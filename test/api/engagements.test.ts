@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertSeedRunningEngagements } from '../../db/queries/task-seed.ts';
 import { apiClient, eventually, startTestStack, type ApiBody, type TestStack } from '../helpers/stack.ts';
+import { complete, launch, openTask } from '../helpers/engagements.ts';
 
 /**
  * Engagements over HTTP: the list with filters and keyset pages, the timeline of a run through
@@ -92,6 +93,22 @@ describe('engagements: list, timeline and idempotent launch', () => {
     expect(finance.body.state.steps.every((s: ApiBody) => !('result' in s) && !('output' in s))).toBe(true);
     const admin = await apiClient(stack, 'admin')('GET', `/v1/engagements/${id}`);
     expect(admin.body.state.steps.some((s: ApiBody) => 'result' in s)).toBe(true);
+  });
+
+  it('when a task completion is answered, then its task row and its billing entry are already written', async () => {
+    const id = await launch(stack, 'minimal', { topic: 'Read your writes' });
+    const task = await openTask(stack, id, 'answer');
+    const completed = await complete(stack, 'andrii.eng1', task.id, { result: { answer: 'Done' }, hoursSpent: 0.75 });
+    expect(completed.status).toBe(200);
+
+    // No waiting: the answer leaves after the task row and the ledger entry are written.
+    const row = await apiClient(stack, 'andrii.eng1')('GET', `/v1/tasks/${task.id}`);
+    expect(row.body).toMatchObject({ status: 'completed', completedBy: 'andrii.eng1', hoursSpent: 0.75 });
+    const records = await apiClient(stack, 'maria.finance')('GET', `/v1/billing/records?engagement=${id}`);
+    expect(records.status).toBe(200);
+    expect(records.body.items).toContainEqual(
+      expect.objectContaining({ stepId: 'answer', performedBy: 'andrii.eng1', category: 'ENG_I' }),
+    );
   });
 
   it('when the list is filtered and paged, then every page holds the newest matching rows once, without gaps', async () => {
