@@ -61,6 +61,9 @@ export function createApp(appDeps: AppDeps): Express {
   const deps: RouteDeps = { ...appDeps, contract, metrics };
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on JSON answers: hashing every body costs more than the rare revalidation saves.
+  // Downloads set their own from the sha256 recorded with the file.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.use((req, res, next) => {
     req.id = req.get('x-request-id')?.slice(0, 100) || randomUUID();

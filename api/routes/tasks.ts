@@ -2,7 +2,14 @@ import { Router } from 'express';
 import { WorkflowUpdateFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { JsonValue } from '../../definitions/model.ts';
-import { claimTask, selectInbox, selectVisibleTask, type TaskRow, type Viewer } from '../../db/queries/tasks.ts';
+import {
+  claimTask,
+  selectInbox,
+  selectVisibleTask,
+  type TaskRow,
+  type TaskSummaryRow,
+  type Viewer,
+} from '../../db/queries/tasks.ts';
 import { AppError } from '../../lib/errors.ts';
 import { completeTaskUpdate, completeTaskUpdateId } from '../../workflows/messages.ts';
 import { callerOf, type Caller } from '../auth.ts';
@@ -22,7 +29,7 @@ function viewerOf(caller: Caller): Viewer {
   return { id: caller.id, role: caller.role, category: caller.category, groups: caller.groups };
 }
 
-export function taskView(t: TaskRow) {
+export function taskView(t: TaskSummaryRow) {
   return {
     id: t.id,
     engagementId: t.engagement_id,

@@ -1,6 +1,6 @@
 import type { Assignee, Category, JsonSchema, JsonValue } from '../../definitions/model.ts';
 import type { Queryable } from '../pool.ts';
-import { TASK_VISIBLE, viewerParams, type Viewer } from './visibility.ts';
+import { binder, TASK_VISIBLE, taskVisibleTo, viewerParams, type Viewer } from './visibility.ts';
 
 export type TaskStatus = 'open' | 'claimed' | 'completed' | 'cancelled';
 
@@ -131,29 +131,43 @@ export interface InboxFilter {
   after?: { createdAt: string; id: string };
 }
 
-/** The viewer's inbox, oldest first; `cursor_at` is created_at as text, exact to the microsecond for the next cursor. */
+/** A task as lists show it: the row without its form schema (the task's own view has it) and bookkeeping. */
+export type TaskSummaryRow = Omit<TaskRow, 'form' | 'comment' | 'escalated_at' | 'updated_at'>;
+
+const SUMMARY_COLUMNS = `t.id, t.engagement_id, t.step_id, t.iteration, t.kind, t.title, t.instructions,
+  t.assignee_category, t.assignee_group, t.assignee_user, t.assignee_role, t.status, t.due_at, t.claimed_by,
+  t.completed_by, t.completed_at, t.decision, t.result, t.hours_spent, t.created_at`;
+
+/**
+ * The viewer's inbox, oldest first; `cursor_at` is created_at as text, exact to the microsecond for
+ * the next cursor. The statement holds only the viewer's visibility rule and the filters asked for:
+ * it plans in a fraction of the time of the general rule and walks the open tasks in created order
+ * (tasks_open_created_idx) from the cursor on.
+ */
 export async function selectInbox(
   db: Queryable,
   viewer: Viewer,
   filter: InboxFilter,
-): Promise<(TaskRow & { cursor_at: string })[]> {
-  const { rows } = await db.query<TaskRow & { cursor_at: string }>(
-    `SELECT t.*, t.created_at::text AS cursor_at FROM tasks t JOIN engagements e ON e.id = t.engagement_id
-     WHERE ${TASK_VISIBLE}
-       AND ($5 = 'all' OR t.status IN ('open', 'claimed'))
-       AND (NOT $6 OR (t.due_at IS NOT NULL AND t.due_at < now() AND t.status IN ('open', 'claimed')))
-       AND ($7::timestamptz IS NULL OR (t.created_at, t.id) > ($7::timestamptz, $8::text))
-     ORDER BY t.created_at, t.id
-     LIMIT $9`,
-    [
-      ...viewerParams(viewer),
-      filter.status,
-      filter.overdue,
-      filter.after?.createdAt ?? null,
-      filter.after?.id ?? null,
-      filter.limit,
-    ],
-  );
+): Promise<(TaskSummaryRow & { cursor_at: string })[]> {
+  const params: unknown[] = [];
+  const bind = binder(params);
+  const visible = taskVisibleTo(viewer, bind);
+  const conditions = [visible.where];
+  if (filter.status === 'open' || filter.overdue) conditions.push(`t.status IN ('open', 'claimed')`);
+  if (filter.overdue) conditions.push('t.due_at < now()');
+  if (filter.after) {
+    conditions.push(
+      `(t.created_at, t.id) > (${bind(filter.after.createdAt)}::timestamptz, ${bind(filter.after.id)}::text)`,
+    );
+  }
+  const { rows } = await db.query<TaskSummaryRow & { cursor_at: string }>({
+    text: `SELECT ${SUMMARY_COLUMNS}, t.created_at::text AS cursor_at
+      FROM tasks t${visible.joinsEngagement ? ' JOIN engagements e ON e.id = t.engagement_id' : ''}
+      WHERE ${conditions.join(' AND ')}
+      ORDER BY t.created_at, t.id
+      LIMIT ${bind(filter.limit)}`,
+    values: params,
+  });
   return rows;
 }
 

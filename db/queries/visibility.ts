@@ -18,15 +18,18 @@ export function viewerParams(viewer: Viewer): [string, string, Category | null, 
   return [viewer.id, viewer.role, viewer.category, viewer.groups];
 }
 
-/** A PM manages the engagement: launched it, or manages its customer. `e` is the engagement. */
-const PM_OWNS = `(e.launched_by = $1 OR EXISTS (
-    SELECT 1 FROM customer_managers m WHERE m.customer_id = e.customer_id AND m.user_id = $1))`;
+/** A PM (`user`) manages the engagement: launched it, or manages its customer. `e` is the engagement. */
+const pmOwns = (user: string) => `(e.launched_by = ${user} OR EXISTS (
+    SELECT 1 FROM customer_managers m WHERE m.customer_id = e.customer_id AND m.user_id = ${user}))`;
+const PM_OWNS = pmOwns('$1');
 
 /** An engineer may work on the task `t`: assigned to them, their group or their category, or done by them. */
-const ENGINEER_WORKS_ON = `(t.assignee_user = $1 OR t.claimed_by = $1 OR t.completed_by = $1
-    OR t.assignee_group = ANY($4::text[])
-    OR (t.assignee_category = $3 AND t.assignee_user IS NULL)
-    OR (t.assignee_role = 'lead' AND $3 = 'LEAD'))`;
+const engineerWorksOn = (user: string, category: string, groups: string) => `(t.assignee_user = ${user}
+    OR t.claimed_by = ${user} OR t.completed_by = ${user}
+    OR t.assignee_group = ANY(${groups}::text[])
+    OR (t.assignee_category = ${category} AND t.assignee_user IS NULL)
+    OR (t.assignee_role = 'lead' AND ${category} = 'LEAD'))`;
+const ENGINEER_WORKS_ON = engineerWorksOn('$1', '$3', '$4');
 
 /**
  * Task `t` of engagement `e`: admins see all; PMs the tasks of the engagements they manage;
@@ -37,6 +40,34 @@ export const TASK_VISIBLE = `(
   OR ($2 = 'pm' AND ${PM_OWNS})
   OR ($2 = 'engineer' AND ${ENGINEER_WORKS_ON})
 )`;
+
+/** Appends a value to a statement's parameters and returns its placeholder. */
+export type Bind = (value: unknown) => string;
+
+export function binder(params: unknown[]): Bind {
+  return (value) => `$${params.push(value)}`;
+}
+
+/**
+ * TASK_VISIBLE for one viewer: only the rule of the viewer's role, with the viewer's values bound.
+ * A statement built on it has one text per role and prepares to a plan that stays good for every
+ * viewer of that role; `joinsEngagement` says whether the rule reads the engagement `e`.
+ */
+export function taskVisibleTo(viewer: Viewer, bind: Bind): { where: string; joinsEngagement: boolean } {
+  switch (viewer.role) {
+    case 'admin':
+      return { where: 'true', joinsEngagement: false };
+    case 'pm':
+      return { where: pmOwns(bind(viewer.id)), joinsEngagement: true };
+    case 'engineer':
+      return {
+        where: engineerWorksOn(bind(viewer.id), bind(viewer.category), bind(viewer.groups)),
+        joinsEngagement: false,
+      };
+    default:
+      return { where: 'false', joinsEngagement: false };
+  }
+}
 
 /**
  * Engagement `e`: admins and finance see all (finance reads summaries, never task results); PMs
