@@ -17,6 +17,7 @@
 import { scratchDatabase, startDevServer } from '../test/helpers/local-servers.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { insertSeedRunningEngagements, insertSeedTasks } from '../db/queries/task-seed.ts';
 import { publishCatalog } from '../definitions/publish.ts';
@@ -26,6 +27,9 @@ import { seedDemoData } from '../scripts/demo-data.ts';
 const SECONDS = Number(process.argv[2] ?? 10);
 const WRITES = Number(process.argv[3] ?? 1000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+/** BENCH_ONLY=inbox,detail,launch,completion picks scenarios (completion launches its engagements first). */
+const ONLY = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
+const runs = (name: string) => !ONLY || ONLY.includes(name);
 const TASKS = 100_000;
 const TASK_QUEUE = 'bench-api';
 
@@ -101,6 +105,46 @@ for (const started = Date.now(); ;) {
 }
 const auth = (user: string) => ({ authorization: `Bearer ${keys[user]}`, 'content-type': 'application/json' });
 
+/**
+ * CPU seconds used so far by each part of the stack, read from /proc (Linux): the API and worker
+ * processes, the Temporal dev server, all PostgreSQL processes, and this process (autocannon).
+ */
+const TICKS_PER_SECOND = 100;
+function cpuSeconds(pid: number): number {
+  try {
+    // Fields after the command name: state is field 3, utime and stime fields 14 and 15.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+function pidsWhere(matches: (comm: string, cmdline: string) => boolean): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (matches(comm, cmdline)) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+type CpuParts = Record<'api' | 'worker' | 'temporal' | 'postgres' | 'load', number>;
+function cpuNow(): CpuParts {
+  const sum = (pids: number[]) => pids.reduce((total, pid) => total + cpuSeconds(pid), 0);
+  return {
+    api: cpuSeconds(children[1]!.pid!),
+    worker: cpuSeconds(children[0]!.pid!),
+    temporal: sum(pidsWhere((_, cmdline) => cmdline.includes('start-dev'))),
+    postgres: sum(pidsWhere((comm) => comm === 'postgres')),
+    load: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+  };
+}
+
 interface Row {
   scenario: string;
   p50: number;
@@ -109,12 +153,18 @@ interface Row {
   requests: number;
   non2xx: number;
   errors: number;
+  /** CPU milliseconds per request, by part of the stack. */
+  cpuMsPerRequest: CpuParts;
 }
 const results: Row[] = [];
 
 async function measure(scenario: string, options: Omit<autocannon.Options, 'url'> & { path?: string }): Promise<void> {
   const { path = '', ...rest } = options;
+  const before = cpuNow();
   const result = await autocannon({ connections: CONNECTIONS, ...rest, url: `${url}${path}` });
+  const after = cpuNow();
+  const perRequest = (part: keyof CpuParts) =>
+    Math.round(((after[part] - before[part]) * 1000 * 100) / Math.max(1, result.requests.total)) / 100;
   const row = {
     scenario,
     p50: result.latency.p50,
@@ -123,6 +173,13 @@ async function measure(scenario: string, options: Omit<autocannon.Options, 'url'
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    cpuMsPerRequest: {
+      api: perRequest('api'),
+      worker: perRequest('worker'),
+      temporal: perRequest('temporal'),
+      postgres: perRequest('postgres'),
+      load: perRequest('load'),
+    },
   };
   results.push(row);
   console.log(JSON.stringify(row));
@@ -149,41 +206,46 @@ if (inbox.status !== 200) throw new Error(`inbox answered ${inbox.status}`);
 // Warm-up: JIT, pool connections, plans.
 await autocannon({ url: `${url}/v1/tasks`, connections: CONNECTIONS, duration: 3, headers: auth('andrii.eng1') });
 
-await measure('task inbox (GET /v1/tasks?limit=50, 25,000 visible of 100,000 open)', {
-  duration: SECONDS,
-  headers: auth('andrii.eng1'),
-  path: '/v1/tasks?limit=50',
-});
-await measure('engagement detail (GET /v1/engagements/{id}, with the state query)', {
-  duration: SECONDS,
-  headers: auth('olena.pm'),
-  path: `/v1/engagements/${detailId}`,
-});
+if (runs('inbox')) {
+  await measure('task inbox (GET /v1/tasks?limit=50, 25,000 visible of 100,000 open)', {
+    duration: SECONDS,
+    headers: auth('andrii.eng1'),
+    path: '/v1/tasks?limit=50',
+  });
+}
+if (runs('detail')) {
+  await measure('engagement detail (GET /v1/engagements/{id}, with the state query)', {
+    duration: SECONDS,
+    headers: auth('olena.pm'),
+    path: `/v1/engagements/${detailId}`,
+  });
+}
 
 let launchNo = 0;
-await measure(`launch (POST /v1/engagements, ${WRITES} launches)`, {
-  amount: WRITES,
-  method: 'POST',
-  headers: auth('olena.pm'),
-  path: '/v1/engagements',
-  requests: [
-    {
-      setupRequest: (request) => ({
-        ...request,
-        body: JSON.stringify({
-          definitionId: 'minimal',
-          customerId: 'kp-teplomerezha',
-          params: { topic: `Bench ${(launchNo += 1)}` },
+if (runs('launch') || runs('completion'))
+  await measure(`launch (POST /v1/engagements, ${WRITES} launches)`, {
+    amount: WRITES,
+    method: 'POST',
+    headers: auth('olena.pm'),
+    path: '/v1/engagements',
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({
+            definitionId: 'minimal',
+            customerId: 'kp-teplomerezha',
+            params: { topic: `Bench ${(launchNo += 1)}` },
+          }),
         }),
-      }),
-    },
-  ],
-});
+      },
+    ],
+  });
 
 // Completion: the task of every launched engagement, each completed once.
 started = Date.now();
 let open: string[] = [];
-while (Date.now() - started < 120_000) {
+while (runs('completion') && Date.now() - started < 120_000) {
   const { rows } = await pool.query<{ id: string }>(
     `SELECT t.id FROM tasks t JOIN engagements e ON e.id = t.engagement_id
      WHERE e.definition_id = 'minimal' AND t.status = 'open' AND t.step_id = 'answer' ORDER BY t.created_at`,
@@ -193,20 +255,21 @@ while (Date.now() - started < 120_000) {
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
 let next = 0;
-await measure(`task completion (POST /v1/tasks/{id}/complete, ${open.length} completions)`, {
-  amount: open.length,
-  method: 'POST',
-  headers: auth('andrii.eng1'),
-  requests: [
-    {
-      setupRequest: (request) => ({
-        ...request,
-        path: `/v1/tasks/${encodeURIComponent(open[next++ % open.length]!)}/complete`,
-        body: JSON.stringify({ result: { answer: 'Done' }, hoursSpent: 0.5 }),
-      }),
-    },
-  ],
-});
+if (runs('completion'))
+  await measure(`task completion (POST /v1/tasks/{id}/complete, ${open.length} completions)`, {
+    amount: open.length,
+    method: 'POST',
+    headers: auth('andrii.eng1'),
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          path: `/v1/tasks/${encodeURIComponent(open[next++ % open.length]!)}/complete`,
+          body: JSON.stringify({ result: { answer: 'Done' }, hoursSpent: 0.5 }),
+        }),
+      },
+    ],
+  });
 
 console.log(`\n${CONNECTIONS} connections; read scenarios ${SECONDS} s each after a 3 s warm-up`);
 console.log('| Scenario | p50 ms | p99 ms | req/s | requests | non-2xx | errors |');
@@ -215,6 +278,12 @@ for (const r of results) {
   console.log(
     `| ${r.scenario} | ${r.p50} | ${r.p99} | ${r.rps.toFixed(0)} | ${r.requests} | ${r.non2xx} | ${r.errors} |`,
   );
+}
+console.log('\nCPU milliseconds per request, by process (all share the same cores):');
+console.log('| Scenario | API | worker | Temporal dev server | PostgreSQL | load generator |');
+console.log('| --- | --- | --- | --- | --- | --- |');
+for (const { scenario, cpuMsPerRequest: c } of results) {
+  console.log(`| ${scenario} | ${c.api} | ${c.worker} | ${c.temporal} | ${c.postgres} | ${c.load} |`);
 }
 
 await Promise.all(
