@@ -105,8 +105,8 @@ const readModel = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500ms', maximumInterval: '30 seconds' },
 });
-/** Task rows and ledger entries: short idempotent writes, run by the worker that holds the workflow task. */
-const bookkeeping = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: PLATFORM_RETRY });
+/** Ledger entries: short idempotent writes, run by the worker that holds the workflow task. */
+const localLedger = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: PLATFORM_RETRY });
 
 const SA = {
   customerId: defineSearchAttributeKey('CustomerId', 'KEYWORD'),
@@ -121,7 +121,7 @@ const PATCHES = {
   currentStepAtWaits: 'current-step-at-waits',
   quotePath: 'quote-path',
   searchAttributesOnChange: 'search-attributes-on-change',
-  localBookkeeping: 'local-bookkeeping',
+  localLedger: 'local-ledger',
 } as const;
 
 /** An estimate not approved within this (unless the definition says otherwise) cancels the engagement. */
@@ -599,7 +599,7 @@ class EngagementRun {
     this.tasks.register(task);
     record.status = 'waiting';
     try {
-      await this.bookkeeping().openTask({
+      await platform.openTask({
         taskId,
         engagementId: this.input.engagementId,
         stepId: step.id,
@@ -614,13 +614,13 @@ class EngagementRun {
       await this.sync({});
       await this.awaitCompletion(task, openedAt, step.reminders, step.escalation);
       const completion = task.completion!;
-      await this.bookkeeping().completeTaskRow({ taskId, ...completion });
+      await platform.completeTaskRow({ taskId, ...completion });
       this.hours.actual = Math.round((this.hours.actual + completion.hoursSpent) * 100) / 100;
       return completion;
     } catch (error) {
       if (isCancellation(error)) {
         await CancellationScope.nonCancellable(() =>
-          this.bookkeeping().cancelTasks({ engagementId: this.input.engagementId, taskIds: [taskId] }),
+          platform.cancelTasks({ engagementId: this.input.engagementId, taskIds: [taskId] }),
         );
       }
       throw error;
@@ -813,7 +813,7 @@ class EngagementRun {
   ): Promise<void> {
     const { norm, billing } = step;
     if (!norm || Object.keys(norm).length === 0) return;
-    const recorded = await this.bookkeeping().recordBillableTime({
+    const recorded = await this.ledger().recordBillableTime({
       idempotencyKey: `${this.input.engagementId}:${record.stepId}:${record.iteration}`,
       engagementId: this.input.engagementId,
       stepId: record.stepId,
@@ -828,14 +828,19 @@ class EngagementRun {
   }
 
   /**
-   * Who writes task rows (open, complete, cancel) and ledger entries. Before the `local-bookkeeping`
-   * patch these were activities, each a round trip through the Temporal server and a workflow task
-   * of its own; since, they are local activities of the worker that holds the workflow task. A task
-   * completion is then one workflow task, and its Update answers once the task row and the billing
-   * entry are written. The writes are idempotent either way, so a retry duplicates nothing.
+   * Who writes ledger entries. Before the `local-ledger` patch an activity, a round trip through
+   * the Temporal server and a workflow task of its own; since, a local activity of the worker that
+   * holds the workflow task. The entry is keyed by engagement, step and iteration, all fixed by
+   * history, so a write repeated after a crash returns the entries of the first (the ledger is
+   * exactly-once either way).
+   *
+   * Task rows stay activities: the inbox shows a task, or shows it completed or cancelled, only
+   * after the workflow task that decided it is in history. A row written ahead of it, by a worker
+   * that then died, would offer a task the workflow has not registered yet, or close one whose
+   * completion Temporal never recorded.
    */
-  private bookkeeping(): typeof platform {
-    return patched(PATCHES.localBookkeeping) ? bookkeeping : platform;
+  private ledger(): typeof platform {
+    return patched(PATCHES.localLedger) ? localLedger : platform;
   }
 
   private engagementRef(stepId: string, iteration: string) {
@@ -893,7 +898,7 @@ class EngagementRun {
     this.status = status;
     this.failure = reason;
     await CancellationScope.nonCancellable(async () => {
-      await this.bookkeeping().cancelTasks({ engagementId: this.input.engagementId, taskIds: null });
+      await platform.cancelTasks({ engagementId: this.input.engagementId, taskIds: null });
       if (this.snapshot.compensation !== null && !this.compensated) {
         this.compensated = true;
         try {

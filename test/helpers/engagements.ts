@@ -35,8 +35,8 @@ export interface TaskSummary {
 }
 
 /**
- * Waits until the engagement has an open task for `stepId` in PostgreSQL, and returns it, skipping
- * the tasks named in `except`.
+ * Waits until the engagement has an open task for `stepId` in PostgreSQL, and returns it. Tasks
+ * just completed may still read as open for a moment: name them in `except`.
  */
 export async function openTask(
   stack: TestStack,

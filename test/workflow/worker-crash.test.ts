@@ -92,7 +92,7 @@ steps:
     await kill(worker);
     worker = await startWorkerProcess();
     const completed = await complete(stack, 'andrii.eng1', task.id, { result: { ok: true }, hoursSpent: 2 });
-    expect(completed.status).toBe(200);
+    expect(completed.status, JSON.stringify(completed.body)).toBe(200);
 
     const detail = await settled(stack, id);
     expect(detail.status).toBe('COMPLETED');
