@@ -89,6 +89,11 @@ steps:
     worker = await startWorkerProcess();
 
     const task = await openTask(stack, id, 'review');
+    // The row is written by an activity, so the workflow task that registered the task is already in
+    // history: the worker that replaces this one replays to a task it knows, and takes its completion.
+    const history = await stack.temporal.client.workflow.getHandle(id).fetchHistory();
+    const scheduled = (history.events ?? []).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
+    expect(scheduled).toContain('openTask');
     await kill(worker);
     worker = await startWorkerProcess();
     const completed = await complete(stack, 'andrii.eng1', task.id, { result: { ok: true }, hoursSpent: 2 });
