@@ -91,8 +91,6 @@ export interface EngagementResult {
   reason?: string;
 }
 
-// Platform activities are short database writes: a lost attempt (a killed worker) is retried
-// after 10 s rather than stalling the engagement for a minute.
 /** Platform activities retry until they succeed, backing off to a minute, unless they refuse the input. */
 const PLATFORM_RETRY = {
   initialInterval: '1s',
@@ -100,6 +98,8 @@ const PLATFORM_RETRY = {
   backoffCoefficient: 2,
   nonRetryableErrorTypes: ['AppError'],
 };
+// Platform activities are short database writes: a lost attempt (a killed worker) is retried
+// after 10 s rather than stalling the engagement for a minute.
 const platform = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: PLATFORM_RETRY });
 const readModel = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',

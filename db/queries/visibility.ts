@@ -50,8 +50,8 @@ export function binder(params: unknown[]): Bind {
 
 /**
  * TASK_VISIBLE for one viewer: only the rule of the viewer's role, with the viewer's values bound.
- * A statement built on it has one text per role and prepares to a plan that stays good for every
- * viewer of that role; `joinsEngagement` says whether the rule reads the engagement `e`.
+ * A statement built on it plans in a fraction of the time of the rule for every role and needs the
+ * engagement `e` only when `joinsEngagement` says so.
  */
 export function taskVisibleTo(viewer: Viewer, bind: Bind): { where: string; joinsEngagement: boolean } {
   switch (viewer.role) {
