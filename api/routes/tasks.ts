@@ -6,6 +6,7 @@ import {
   claimTask,
   selectInbox,
   selectVisibleTask,
+  type InboxFilter,
   type TaskRow,
   type TaskSummaryRow,
   type Viewer,
@@ -79,6 +80,8 @@ export function taskRoutes(deps: RouteDeps): Router {
     const rows = await selectInbox(pool, viewerOf(caller), {
       status: query.status === 'all' ? 'all' : 'open',
       overdue: query.overdue === 'true',
+      assigned: query.assigned as InboxFilter['assigned'],
+      category: query.category as InboxFilter['category'],
       limit: limit + 1,
       after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
     });

@@ -126,6 +126,10 @@ export async function selectVisibleTask(db: Queryable, viewer: Viewer, id: strin
 export interface InboxFilter {
   status: 'open' | 'all';
   overdue: boolean;
+  /** `me`: assigned to, claimed or completed by the viewer; `group`: assigned to one of the viewer's groups. */
+  assigned?: 'me' | 'group';
+  /** Only tasks assigned to this qualification category. */
+  category?: Category;
   limit: number;
   /** Keyset cursor: created_at and id of the last row of the previous page. */
   after?: { createdAt: string; id: string };
@@ -155,6 +159,12 @@ export async function selectInbox(
   const conditions = [visible.where];
   if (filter.status === 'open' || filter.overdue) conditions.push(`t.status IN ('open', 'claimed')`);
   if (filter.overdue) conditions.push('t.due_at < now()');
+  if (filter.assigned === 'me') {
+    const me = bind(viewer.id);
+    conditions.push(`(t.assignee_user = ${me} OR t.claimed_by = ${me} OR t.completed_by = ${me})`);
+  }
+  if (filter.assigned === 'group') conditions.push(`t.assignee_group = ANY(${bind(viewer.groups)}::text[])`);
+  if (filter.category) conditions.push(`t.assignee_category = ${bind(filter.category)}`);
   if (filter.after) {
     conditions.push(
       `(t.created_at, t.id) > (${bind(filter.after.createdAt)}::timestamptz, ${bind(filter.after.id)}::text)`,

@@ -4,7 +4,8 @@ import { apiClient, startTestStack, type ApiBody, type TestStack } from '../help
 
 /**
  * The task inbox over HTTP: its items are the tasks' own views, its keyset pages chain without gaps,
- * its filters select what they say, and each role lists only what it may see.
+ * its filters (overdue, mine, my group, category) select what they say, and each role lists only
+ * what it may see.
  */
 describe('task inbox', () => {
   let stack: TestStack;
@@ -106,6 +107,22 @@ describe('task inbox', () => {
     const all = await allPages('andrii.eng1', '/v1/tasks?status=all&limit=7');
     expect(all.items).toHaveLength(24);
     expect(all.items.filter((t) => t.status === 'completed').map((t) => t.id)).toEqual(['seed-eng1-5', 'seed-eng1-6']);
+  });
+
+  it('when the inbox is narrowed to mine, my group or a category, then it holds just those tasks', async () => {
+    const ids = async (user: string, query: string) =>
+      (await allPages(user, `/v1/tasks?${query}&limit=200`)).items.map((t) => t.id as string).sort();
+    const seededIds = (batch: string) => Array.from({ length: 12 }, (_, n) => `seed-${batch}-${n + 1}`).sort();
+    expect(await ids('andrii.eng1', 'assigned=me')).toEqual(['seed-eng1-1']);
+    expect(await ids('andrii.eng1', 'assigned=me&status=all')).toEqual(['seed-eng1-1', 'seed-eng1-5', 'seed-eng1-6']);
+    expect(await ids('andrii.eng1', 'assigned=group')).toEqual([]);
+    expect(await ids('iryna.lead', 'assigned=group')).toEqual(seededIds('heads'));
+    expect(await ids('olena.pm', 'category=ENG_II')).toEqual(seededIds('eng2'));
+    // A filter never widens what the caller may see.
+    expect(await ids('taras.eng2', 'category=ENG_I')).toEqual([]);
+    const unknown = await apiClient(stack, 'andrii.eng1')('GET', '/v1/tasks?category=ENG_III');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toContainEqual(expect.objectContaining({ path: 'category' }));
   });
 
   it('when each role lists its inbox, then it holds only the tasks that role may see', async () => {
