@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import type { Pool } from '../db/pool.ts';
 import type { Logger } from '../lib/logger.ts';
+import { ephemeralSessionSecret, type SessionSettings } from '../lib/sessions.ts';
 import { loadContract, type Contract } from './contract.ts';
 import {
   contentLengthLimit,
@@ -26,6 +27,7 @@ import { definitionRoutes } from './routes/definitions.ts';
 import { engagementRoutes } from './routes/engagements.ts';
 import { healthRoutes } from './routes/health.ts';
 import { requestRoutes } from './routes/requests.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { userRoutes } from './routes/users.ts';
 import type { TemporalGateway } from './temporal-client.ts';
@@ -42,12 +44,17 @@ export interface AppDeps {
   rateLimits?: Partial<RateLimits>;
   /** The compiled OpenAPI document; loaded from api/openapi.yaml when not given. */
   contract?: Contract;
+  /** Console sessions; a random secret and 12 hours when not given. */
+  sessions?: SessionSettings;
 }
 
 /** What route modules get: the app's dependencies plus its metrics. */
 export interface RouteDeps extends AppDeps {
   metrics: ApiMetrics;
+  sessions: SessionSettings;
 }
+
+const DEFAULT_SESSION_TTL_SECONDS = 12 * 3600;
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -58,7 +65,8 @@ declare module 'express-serve-static-core' {
 export function createApp(appDeps: AppDeps): Express {
   const contract = appDeps.contract ?? loadContract();
   const metrics = createMetrics();
-  const deps: RouteDeps = { ...appDeps, contract, metrics };
+  const sessions = appDeps.sessions ?? { secret: ephemeralSessionSecret(), ttlSeconds: DEFAULT_SESSION_TTL_SECONDS };
+  const deps: RouteDeps = { ...appDeps, contract, metrics, sessions };
   const app = express();
   app.disable('x-powered-by');
   // No ETag on JSON answers: hashing every body costs more than the rare revalidation saves.
@@ -97,6 +105,7 @@ export function createApp(appDeps: AppDeps): Express {
 
   const v1 = express.Router();
   v1.use('/me', userRoutes.me(deps));
+  v1.use('/session', sessionRoutes(deps));
   v1.use('/users', userRoutes.users(deps));
   v1.use('/keys', userRoutes.keys(deps));
   v1.use('/engagements', engagementRoutes(deps), artifactRoutes(deps));
@@ -105,7 +114,11 @@ export function createApp(appDeps: AppDeps): Express {
   v1.use('/customers', customerRoutes(deps));
   v1.use('/definitions', definitionRoutes(deps));
   v1.use('/requests', requestRoutes(deps));
-  app.use('/v1', createGate({ contract, pool: deps.pool, limits: { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits } }), v1);
+  app.use(
+    '/v1',
+    createGate({ contract, pool: deps.pool, sessions, limits: { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits } }),
+    v1,
+  );
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -21,6 +21,9 @@ export const PERMISSIONS: Readonly<Record<string, readonly Role[] | 'public'>> =
   submitServiceRequest: 'public',
 
   getMe: ALL,
+  // Whoever holds a valid key may turn it into a console session, and end their own.
+  createSession: ALL,
+  deleteSession: ALL,
   listUsers: ['admin'],
   createUser: ['admin'],
   // Everyone may mint and revoke their own keys; admins anyone's (the object check is in SQL).

@@ -9,6 +9,7 @@ import { ipKeyGenerator, MemoryStore, rateLimit, type Options } from 'express-ra
 import type { Pool } from '../db/pool.ts';
 import { AppError } from '../lib/errors.ts';
 import { authenticate } from './auth.ts';
+import type { SessionSettings } from '../lib/sessions.ts';
 import { assertMayCall, isPublic } from './authorization.ts';
 import { assertBody, assertPathParams, assertQuery, type Contract, type Operation } from './contract.ts';
 
@@ -97,7 +98,12 @@ export function contentLengthLimit(uploadMaxBytes: number): RequestHandler {
   };
 }
 
-export function createGate(options: { contract: Contract; pool: Pool; limits: RateLimits }): RequestHandler[] {
+export function createGate(options: {
+  contract: Contract;
+  pool: Pool;
+  sessions: SessionSettings;
+  limits: RateLimits;
+}): RequestHandler[] {
   const { contract, limits } = options;
   // Failed authentications are counted when a 401 goes out, and an address over the limit is
   // refused before its key is even looked up. (Counting every request and forgetting the successful
@@ -130,7 +136,7 @@ export function createGate(options: { contract: Contract; pool: Pool; limits: Ra
     keyGenerator: (req) => `key:${req.apiKeyId ?? ''}`,
   });
   const publicLimit = limiter(600_000, limits.publicRequestsPer10Minutes, {});
-  const auth = authenticate(options.pool);
+  const auth = authenticate(options.pool, options.sessions);
   const json = express.json({
     limit: MAX_BODY_BYTES,
     type: JSON_TYPES,

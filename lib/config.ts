@@ -30,6 +30,13 @@ export interface Config {
   readonly dataDir: string;
   /** Largest file one upload may carry, bytes (UPLOAD_MAX_MB, default 100). */
   readonly uploadMaxBytes: number;
+  /**
+   * Console sessions: the cookie's HMAC secret (SESSION_SECRET, at least 32 characters; unset, a
+   * random one per API process, so sessions end when it restarts) and their length in seconds
+   * (SESSION_TTL_HOURS, default 12).
+   */
+  readonly sessionSecret: string | undefined;
+  readonly sessionTtlSeconds: number;
   /** API rate limits (RATE_LIMIT_PER_KEY, RATE_LIMIT_AUTH_FAILURES, RATE_LIMIT_PUBLIC_REQUESTS). */
   readonly rateLimits: {
     perKeyPerMinute: number;
@@ -116,6 +123,10 @@ export function loadConfig(env: Env = process.env): Config {
   const temporalAddress = env.TEMPORAL_ADDRESS?.trim() || undefined;
   const temporalPort = port(env, 'TEMPORAL_PORT', 7233);
   const temporalUiPort = port(env, 'TEMPORAL_UI_PORT', 8233);
+  const sessionSecret = env.SESSION_SECRET?.trim() || undefined;
+  if (sessionSecret !== undefined && sessionSecret.length < 32) {
+    throw new AppError('config-invalid', 'SESSION_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)');
+  }
   return Object.freeze({
     port: port(env, 'PORT', 3000),
     host: text(env, 'HOST', '127.0.0.1'),
@@ -135,6 +146,8 @@ export function loadConfig(env: Env = process.env): Config {
     vendorVatPayer: flag(env, 'VENDOR_VAT_PAYER', true),
     dataDir: text(env, 'POTIK_DATA_DIR', '.potik'),
     uploadMaxBytes: Math.round(positive(env, 'UPLOAD_MAX_MB', 100) * 1024 * 1024),
+    sessionSecret,
+    sessionTtlSeconds: Math.round(positive(env, 'SESSION_TTL_HOURS', 12) * 3600),
     rateLimits: {
       perKeyPerMinute: count(env, 'RATE_LIMIT_PER_KEY', 600),
       authFailuresPerIpPerMinute: count(env, 'RATE_LIMIT_AUTH_FAILURES', 20),

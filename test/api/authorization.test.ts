@@ -33,6 +33,8 @@ const MATRIX: Record<string, { roles: Caller[] | 'public'; scope: Scope }> = {
   getDocs: { roles: 'public', scope: null },
   submitServiceRequest: { roles: 'public', scope: null },
   getMe: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
+  createSession: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
+  deleteSession: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
   listUsers: { roles: ['admin'], scope: null },
   createUser: { roles: ['admin'], scope: null },
   createApiKey: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: 'user' },
