@@ -9,7 +9,7 @@ import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import type { Pool } from '../db/pool.ts';
 import type { Logger } from '../lib/logger.ts';
-import { ephemeralSessionSecret, type SessionSettings } from '../lib/sessions.ts';
+import { sessionSettings, type SessionSettings } from '../lib/sessions.ts';
 import { loadContract, type Contract } from './contract.ts';
 import {
   contentLengthLimit,
@@ -54,8 +54,6 @@ export interface RouteDeps extends AppDeps {
   sessions: SessionSettings;
 }
 
-const DEFAULT_SESSION_TTL_SECONDS = 12 * 3600;
-
 declare module 'express-serve-static-core' {
   interface Request {
     id?: string;
@@ -65,7 +63,7 @@ declare module 'express-serve-static-core' {
 export function createApp(appDeps: AppDeps): Express {
   const contract = appDeps.contract ?? loadContract();
   const metrics = createMetrics();
-  const sessions = appDeps.sessions ?? { secret: ephemeralSessionSecret(), ttlSeconds: DEFAULT_SESSION_TTL_SECONDS };
+  const sessions = appDeps.sessions ?? sessionSettings();
   const deps: RouteDeps = { ...appDeps, contract, metrics, sessions };
   const app = express();
   app.disable('x-powered-by');

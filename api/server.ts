@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import { loadConfig, type Config } from '../lib/config.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { createPool } from '../db/pool.ts';
-import { ephemeralSessionSecret } from '../lib/sessions.ts';
+import { sessionSettings } from '../lib/sessions.ts';
 import { createApp } from './app.ts';
 import { connectTemporal } from './temporal-client.ts';
 
@@ -31,10 +31,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     vendorVatPayer: config.vendorVatPayer,
     uploadMaxBytes: config.uploadMaxBytes,
     rateLimits: config.rateLimits,
-    sessions: {
-      secret: config.sessionSecret ? Buffer.from(config.sessionSecret) : ephemeralSessionSecret(),
-      ttlSeconds: config.sessionTtlSeconds,
-    },
+    sessions: sessionSettings({ secret: config.sessionSecret, ttlSeconds: config.sessionTtlSeconds }),
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, () => resolve(listening));

@@ -4,6 +4,7 @@
  */
 import { userInfo } from 'node:os';
 import { AppError } from './errors.ts';
+import { DEFAULT_SESSION_TTL_HOURS } from './sessions.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -147,7 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: text(env, 'POTIK_DATA_DIR', '.potik'),
     uploadMaxBytes: Math.round(positive(env, 'UPLOAD_MAX_MB', 100) * 1024 * 1024),
     sessionSecret,
-    sessionTtlSeconds: Math.round(positive(env, 'SESSION_TTL_HOURS', 12) * 3600),
+    sessionTtlSeconds: Math.round(positive(env, 'SESSION_TTL_HOURS', DEFAULT_SESSION_TTL_HOURS) * 3600),
     rateLimits: {
       perKeyPerMinute: count(env, 'RATE_LIMIT_PER_KEY', 600),
       authFailuresPerIpPerMinute: count(env, 'RATE_LIMIT_AUTH_FAILURES', 20),

@@ -16,9 +16,17 @@ export interface SessionSettings {
   ttlSeconds: number;
 }
 
-/** A random secret: sessions then end when the process does (SESSION_SECRET unset). */
-export function ephemeralSessionSecret(): Buffer {
-  return randomBytes(32);
+export const DEFAULT_SESSION_TTL_HOURS = 12;
+
+/**
+ * Session settings from the configured secret and length. Without a secret a random one is made:
+ * sessions then end when the process does (SESSION_SECRET unset).
+ */
+export function sessionSettings(options: { secret?: string; ttlSeconds?: number } = {}): SessionSettings {
+  return {
+    secret: options.secret ? Buffer.from(options.secret) : randomBytes(32),
+    ttlSeconds: options.ttlSeconds ?? DEFAULT_SESSION_TTL_HOURS * 3600,
+  };
 }
 
 function signature(secret: Buffer, payload: string): string {

@@ -30,16 +30,8 @@ export async function lockEngagementForCertificates(db: Queryable, engagementId:
   return (rowCount ?? 0) > 0;
 }
 
-export interface InsertCertificateParams {
-  year: number;
-  seq: number;
-  number: string;
-  engagementId: string;
-  attendee: string;
-  hours: number;
-  share: number;
-  issuedAt: Date;
-}
+/** A certificate before it is stored: no id yet, and its PDF is attached afterwards. */
+export type InsertCertificateParams = Omit<CertificateRow, 'id' | 'artifactId'>;
 
 export async function insertCertificate(db: Queryable, p: InsertCertificateParams): Promise<CertificateRow> {
   const { rows } = await db.query<CertificateRow>(
