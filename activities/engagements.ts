@@ -41,6 +41,12 @@ export function createEngagementActivities({ pool }: ActivityDeps) {
           'definition-not-found',
         );
       }
+      if (row.not_offered_reason !== null) {
+        throw ApplicationFailure.nonRetryable(
+          `Definition ${input.id} version ${row.version} is not offered yet: ${row.not_offered_reason}`,
+          'definition-not-offered',
+        );
+      }
       return { snapshot: row.snapshot, sha256: row.sha256 };
     },
 

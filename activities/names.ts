@@ -1,7 +1,8 @@
 /**
  * The automated activities a definition may name in an `activity` step, with what each does.
- * Pure data: the definition loader checks names against it, the worker registers an
- * implementation under each name.
+ * Pure data: the definition loader checks names against it, and the worker's registry
+ * (`createBusinessActivities` in index.ts) must hold an implementation under each name of
+ * BUSINESS_ACTIVITIES, or the typecheck fails.
  */
 export interface ActivityDescription {
   readonly name: string;
@@ -73,6 +74,14 @@ export const BUSINESS_ACTIVITIES = [
     name: 'training.buildReport',
     summary: "Assemble the trainer's report: programme, sessions, attendance, hours, travel, certificates, feedback",
   },
+] as const satisfies readonly ActivityDescription[];
+
+/**
+ * Activities whose work is still to come. A definition may name one, but it is refused by validation
+ * and publishing, and the catalog keeps such a definition as "not offered yet" (docs/catalog.md). To
+ * offer it, implement the activity, move its entry to BUSINESS_ACTIVITIES and register it.
+ */
+export const PLANNED_ACTIVITIES = [
   { name: 'release.publish', summary: 'Make a release available to the customer and record its delivery' },
   {
     name: 'exchange.testInterface',
@@ -90,3 +99,6 @@ export const BUSINESS_ACTIVITIES = [
 export type BusinessActivityName = (typeof BUSINESS_ACTIVITIES)[number]['name'];
 
 export const BUSINESS_ACTIVITY_NAMES: ReadonlySet<string> = new Set(BUSINESS_ACTIVITIES.map((a) => a.name));
+
+/** Names of the activities still to come (see PLANNED_ACTIVITIES). */
+export const PLANNED_ACTIVITY_NAMES: ReadonlySet<string> = new Set(PLANNED_ACTIVITIES.map((a) => a.name));

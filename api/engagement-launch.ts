@@ -50,6 +50,12 @@ export async function launchEngagement(
       `No published definition ${body.definitionId}${body.version ? ` version ${body.version}` : ''}. List them at GET /v1/definitions.`,
     );
   }
+  if (definition.not_offered_reason !== null) {
+    throw new AppError(
+      'definition-not-offered',
+      `${definition.id} version ${definition.version} is not offered yet: the work it names is still to come (${definition.not_offered_reason}). GET /v1/definitions lists what is offered.`,
+    );
+  }
   const params = structuredClone(body.params ?? {});
   assertMatches(definition.snapshot.inputs, params, { code: 'request-invalid', what: 'params', root: '/params' });
   const projectId = body.projectId ?? null;

@@ -18,6 +18,7 @@ try {
       const report = await publishCatalog(pool);
       console.log(`catalog: ${report.published.length} published, ${report.unchanged.length} unchanged`);
       for (const conflict of report.conflicts) console.error(`not published: ${conflict}`);
+      for (const line of report.notOffered) console.log(`not offered yet: ${line}`);
       if (report.conflicts.length > 0) process.exitCode = 1;
     } finally {
       await pool.end();

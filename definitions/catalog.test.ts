@@ -1,11 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderSchema, SCHEMA_FILE } from './emit-schema.ts';
-import { loadDefinitionFile } from './loader.ts';
+import { PLANNED_ACTIVITY_NAMES } from '../activities/names.ts';
+import { inspectDefinition, loadDefinition, loadDefinitionFile } from './loader.ts';
+import { activitiesOf } from './offers.ts';
 import { SERVICE_CODES } from './services.ts';
 
 const CATALOG = new URL('./catalog/', import.meta.url);
 const files = readdirSync(CATALOG).filter((f) => f.endsWith('.yaml'));
+const inspect = (file: string) => {
+  const path = new URL(file, CATALOG).pathname;
+  return inspectDefinition(readFileSync(path, 'utf8'), path);
+};
 
 describe('the service catalog', () => {
   it.each(files)('%s validates and compiles', (file) => {
@@ -13,13 +19,28 @@ describe('the service catalog', () => {
     expect(readFileSync(path, 'utf8').split('\n')[0]).toBe(
       '# yaml-language-server: $schema=../schema/process-definition.schema.json',
     );
-    const { snapshot, sha256 } = loadDefinitionFile(path);
+    const { compiled, notOffered } = inspect(file);
+    const { snapshot, sha256 } = compiled;
     expect(sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(snapshot.steps[snapshot.start]).toBeDefined();
+    // Only work still to come keeps a catalog definition from being offered.
+    const planned = activitiesOf(snapshot).filter((name) => PLANNED_ACTIVITY_NAMES.has(name));
+    expect(notOffered.map((issue) => issue.message)).toEqual(
+      planned.map((name) => expect.stringContaining(`activity '${name}' is not implemented yet`)),
+    );
+  });
+
+  it('when a file names an activity still to come, then loading refuses it at the step, saying so', () => {
+    const path = new URL('release.yaml', CATALOG).pathname;
+    const source = readFileSync(path, 'utf8');
+    const line = source.split('\n').findIndex((l) => l.includes('activity: release.publish')) + 1;
+    expect(() => loadDefinition(source, 'release.yaml')).toThrow(
+      `release.yaml:${line}:15: step 'publish': activity 'release.publish' is not implemented yet, so the definition cannot be offered`,
+    );
   });
 
   it('has a definition for every service of the catalog', () => {
-    const services = new Set(files.map((f) => loadDefinitionFile(new URL(f, CATALOG).pathname).snapshot.service));
+    const services = new Set(files.map((f) => inspect(f).compiled.snapshot.service));
     expect([...SERVICE_CODES].filter((code) => !services.has(code))).toEqual([]);
   });
 

@@ -10,38 +10,57 @@ export interface CheckContext {
   layout: DefinitionLayout;
   /** Activity names an `activity` step may use. */
   activities: ReadonlySet<string>;
+  /** Why a subprocess step may not run the definition it names, if so; unchecked when absent. */
+  subprocessProblem: SubprocessProblem | undefined;
   /**
    * Reports a problem at `path`. `at.key` points at the key instead of the value; `at.offset` at a
    * character inside a single-line string value (an expression inside it).
    */
   report(path: PathSegment[], message: string, hint?: string, at?: { key?: boolean; offset?: number }): void;
+  /**
+   * Reports what keeps a sound definition from being offered: work the worker does not implement
+   * yet. The catalog keeps such a definition as "not offered yet"; validation and publishing refuse it.
+   */
+  reportNotOffered(path: PathSegment[], message: string, hint?: string): void;
 }
+
+/** A message saying why a subprocess may not run definition `id` (at `version`, or its latest), or undefined. */
+export type SubprocessProblem = (id: string, version: number | undefined) => string | undefined;
 
 export function createCheckContext(
   definition: ProcessDefinition,
   layout: DefinitionLayout,
   parsed: ParsedYaml,
   file: string,
-  issues: DefinitionIssue[],
+  sinks: { issues: DefinitionIssue[]; notOffered: DefinitionIssue[] },
   activities: ReadonlySet<string>,
+  subprocessProblem?: SubprocessProblem,
 ): CheckContext {
+  const issueAt = (
+    path: PathSegment[],
+    message: string,
+    hint?: string,
+    at?: { key?: boolean; offset?: number },
+  ): DefinitionIssue => {
+    let position = parsed.locate(path, { key: at?.key ?? false });
+    if (at?.offset !== undefined) {
+      const scalar = parsed.scalarStart(path);
+      if (scalar?.singleLine) position = parsed.positions.at(scalar.offset + at.offset);
+    }
+    return {
+      file,
+      ...position,
+      path: formatPath(path),
+      message: `${stepPrefix(parsed.value, path)}${message}`,
+      ...(hint ? { hint } : {}),
+    };
+  };
   return {
     definition,
     layout,
     activities,
-    report(path, message, hint, at) {
-      let position = parsed.locate(path, { key: at?.key ?? false });
-      if (at?.offset !== undefined) {
-        const scalar = parsed.scalarStart(path);
-        if (scalar?.singleLine) position = parsed.positions.at(scalar.offset + at.offset);
-      }
-      issues.push({
-        file,
-        ...position,
-        path: formatPath(path),
-        message: `${stepPrefix(parsed.value, path)}${message}`,
-        ...(hint ? { hint } : {}),
-      });
-    },
+    subprocessProblem,
+    report: (path, message, hint, at) => sinks.issues.push(issueAt(path, message, hint, at)),
+    reportNotOffered: (path, message, hint) => sinks.notOffered.push(issueAt(path, message, hint)),
   };
 }

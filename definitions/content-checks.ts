@@ -1,5 +1,5 @@
 /**
- * Checks on what steps say: activity names, service code, norms and billing, durations,
+ * Checks on what steps say (activity names and subprocesses are offer-checks.ts): service code, norms and billing, durations,
  * expressions (compile, and name only existing steps and inputs), and embedded JSON Schemas.
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -97,13 +97,6 @@ function checkStep(ctx: CheckContext, site: StepSite, stepIds: ReadonlySet<strin
     checkExpressionText(ctx, fieldPath, text, template, site.sequence.locals, stepIds);
   switch (step.kind) {
     case 'activity': {
-      if (!ctx.activities.has(step.activity)) {
-        ctx.report(
-          [...path, 'activity'],
-          `there is no activity '${step.activity}'`,
-          didYouMean(step.activity, ctx.activities) ?? 'see activities/names.ts for the list',
-        );
-      }
       for (const field of ['timeout', 'heartbeat'] as const) {
         if (step[field] !== undefined) checkDuration(ctx, [...path, field], step[field]);
       }

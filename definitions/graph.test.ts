@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { toMermaid } from './graph.ts';
 import { toSvg } from './graph-svg.ts';
-import { loadDefinition } from './loader.ts';
+import { inspectDefinition, loadDefinition } from './loader.ts';
 import type { ProcessSnapshot } from './model.ts';
 
 const SMALL = `id: small
@@ -156,7 +156,7 @@ const CATALOG = new URL('./catalog/', import.meta.url);
 const catalog: [string, ProcessSnapshot][] = readdirSync(CATALOG)
   .filter((name) => name.endsWith('.yaml'))
   .sort()
-  .map((name) => [name, loadDefinition(readFileSync(new URL(name, CATALOG), 'utf8'), name).snapshot]);
+  .map((name) => [name, inspectDefinition(readFileSync(new URL(name, CATALOG), 'utf8'), name).compiled.snapshot]);
 
 describe('toMermaid', () => {
   it('when a small definition is drawn, then every step, jump, branch and loop appears as expected', () => {

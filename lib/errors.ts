@@ -51,6 +51,8 @@ export type ErrorCode =
   | 'user-exists'
   /** A definition version is published with other content; published versions never change: raise the version. */
   | 'definition-version-conflict'
+  /** The definition is in the catalog but not offered yet: the work it names is still to come. */
+  | 'definition-not-offered'
   /** None of the media types the route produces is acceptable to the caller. */
   | 'not-acceptable'
   /** No rate card is in force on the date, so nothing can be priced. */

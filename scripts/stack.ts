@@ -101,6 +101,7 @@ async function main(): Promise<void> {
     const catalog = await publishCatalog(pool, 'catalog');
     say(`Catalog: ${catalog.published.length} published, ${catalog.unchanged.length} unchanged`);
     for (const conflict of catalog.conflicts) say(`  not published: ${conflict}`);
+    for (const line of catalog.notOffered) say(`  not offered yet: ${line}`);
     const keys = await seedDemoData(pool);
     await pool.end();
 

@@ -5,6 +5,7 @@ import { Connection } from '@temporalio/client';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
 import { SEARCH_ATTRIBUTES } from '../workflows/messages.ts';
 import type { Logger } from '../lib/logger.ts';
+import { assertDefinitionsRunnable } from './definition-guard.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -41,13 +42,19 @@ export interface EngagementWorkerOptions {
   stickyQueueScheduleToStartTimeout?: string;
 }
 
+/**
+ * Creates the worker over every activity it implements; refuses to, naming the steps, when an offered
+ * definition in the database needs an activity it does not implement.
+ */
 export async function createEngagementWorker(options: EngagementWorkerOptions): Promise<Worker> {
+  const activities = { ...createActivities(options.deps), ...options.extraActivities };
+  await assertDefinitionsRunnable(options.deps.pool, new Set(Object.keys(activities)));
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: { ...createActivities(options.deps), ...options.extraActivities },
+    activities,
     ...(options.identity ? { identity: options.identity } : {}),
     shutdownGraceTime: options.shutdownGraceTime ?? '10s',
     ...(options.stickyQueueScheduleToStartTimeout

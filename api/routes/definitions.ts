@@ -10,6 +10,7 @@ import { selectRateCardOn } from '../../db/queries/billing.ts';
 import {
   insertDefinition,
   selectDefinition,
+  selectDefinitionOffers,
   selectLatestDefinitions,
   type DefinitionRow,
 } from '../../db/queries/definitions.ts';
@@ -19,6 +20,7 @@ import { toMermaid } from '../../definitions/graph.ts';
 import { toSvg } from '../../definitions/graph-svg.ts';
 import { loadDefinition } from '../../definitions/loader.ts';
 import type { JsonValue } from '../../definitions/model.ts';
+import { subprocessProblemOf } from '../../definitions/offers.ts';
 import { isIsoDate, kyivDate } from '../../lib/calendar.ts';
 import { AppError } from '../../lib/errors.ts';
 import { VAT_RATE_PERCENT } from '../../lib/money.ts';
@@ -46,6 +48,9 @@ export interface DefinitionSummaryView {
   sha256: string;
   publishedBy: string;
   publishedAt: string;
+  /** False: in the catalog but not offered yet (the work it names is still to come); launching it is a 409. */
+  offered: boolean;
+  notOfferedReason?: string;
 }
 
 function summaryOf(row: Omit<DefinitionRow, 'source' | 'snapshot'>): DefinitionSummaryView {
@@ -57,7 +62,15 @@ function summaryOf(row: Omit<DefinitionRow, 'source' | 'snapshot'>): DefinitionS
     sha256: row.sha256,
     publishedBy: row.published_by,
     publishedAt: row.published_at.toISOString(),
+    offered: row.not_offered_reason === null,
+    ...(row.not_offered_reason === null ? {} : { notOfferedReason: row.not_offered_reason }),
   };
+}
+
+/** Loads a posted source; refused when it names work the worker does not implement or a subprocess not offered. */
+async function loadPosted(pool: Pool, source: string) {
+  const offers = await selectDefinitionOffers(pool);
+  return loadDefinition(source, POSTED_FILE, { subprocessProblem: subprocessProblemOf(offers) });
 }
 
 function versionOf(raw: unknown): number | null {
@@ -99,14 +112,14 @@ export function definitionRoutes(deps: DefinitionRoutesDeps): Router {
     res.json({ items: rows.map(summaryOf) });
   });
 
-  router.post('/validate', yaml, (req, res) => {
-    const { snapshot, sha256 } = loadDefinition(sourceOf(req), POSTED_FILE);
+  router.post('/validate', yaml, async (req, res) => {
+    const { snapshot, sha256 } = await loadPosted(pool, sourceOf(req));
     res.json({ valid: true, id: snapshot.id, version: snapshot.version, sha256 });
   });
 
   router.post('/', yaml, async (req, res) => {
     const source = sourceOf(req);
-    const compiled = loadDefinition(source, POSTED_FILE);
+    const compiled = await loadPosted(pool, source);
     const { outcome, row } = await insertDefinition(pool, { source, compiled, publishedBy: callerOf(req).id });
     if (outcome === 'conflict') {
       const { id, version } = compiled.snapshot;

@@ -50,6 +50,8 @@ const EXAMPLES: [string, string[]][] = [
   ['unknown-function', ['13:35']],
   ['invalid-form', ['18:25']],
   ['several-problems', ['12:15', '13:20', '13:47', '14:9']],
+  ['unknown-activity', ['12:15']],
+  ['planned-activity', ['16:15']],
 ];
 
 describe('potik validate', () => {
