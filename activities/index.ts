@@ -8,6 +8,7 @@ import { createActActivities } from './acts.ts';
 import { createAuditActivities } from './audit/activities.ts';
 import { createBillingActivities } from './billing.ts';
 import type { ActivityDeps, BusinessActivityInput } from './context.ts';
+import { createContentActivities } from './content/activities.ts';
 import { createEngagementActivities } from './engagements.ts';
 import { createEntitlementActivities } from './entitlement.ts';
 import { createGisActivities } from './gis/activities.ts';
@@ -36,6 +37,7 @@ export function createBusinessActivities(deps: ActivityDeps) {
     ...createImportActivities(deps),
     ...createTrainingActivities(deps),
     ...createGisActivities(deps),
+    ...createContentActivities(deps),
   } satisfies Record<BusinessActivityName, BusinessActivity>;
   const unlisted: Record<Exclude<keyof typeof activities, BusinessActivityName>, never> = {};
   return { ...activities, ...unlisted };

@@ -74,6 +74,7 @@ export const BUSINESS_ACTIVITIES = [
     name: 'training.buildReport',
     summary: "Assemble the trainer's report: programme, sessions, attendance, hours, travel, certificates, feedback",
   },
+  { name: 'content.analyze', summary: 'Scan accumulated data for typical user errors and list the findings' },
 ] as const satisfies readonly ActivityDescription[];
 
 /**
@@ -88,7 +89,6 @@ export const PLANNED_ACTIVITIES = [
     summary: 'Run a test exchange through a data-exchange interface and report the result',
   },
   { name: 'schema.applyChange', summary: 'Apply a change of semantic descriptions to a staging copy of the database' },
-  { name: 'content.analyze', summary: 'Scan accumulated data for typical user errors and list the findings' },
   {
     name: 'calibration.runModel',
     summary: 'Run the hydraulic calculation of a network and compare it with measurements',
