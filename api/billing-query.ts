@@ -17,69 +17,104 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
 
-function refuse(parameter: string, message: string): never {
-  throw new AppError('request-invalid', `Query parameter "${parameter}" ${message}.`, {
+/**
+ * How the caller names a parameter in an error: `Query parameter "to"` over HTTP, `--to` on the
+ * command line, so the same checks speak to each in its own terms.
+ */
+export interface ParameterNaming {
+  /** The parameter at fault, opening the message. */
+  subject(name: string): string;
+  /** Another parameter mentioned inside the message. */
+  mention(name: string): string;
+}
+
+export const QUERY_PARAMETERS: ParameterNaming = {
+  subject: (name) => `Query parameter "${name}"`,
+  mention: (name) => name,
+};
+export const CLI_OPTIONS: ParameterNaming = { subject: (name) => `--${name}`, mention: (name) => `--${name}` };
+
+function refuse(naming: ParameterNaming, parameter: string, message: string): never {
+  throw new AppError('request-invalid', `${naming.subject(parameter)} ${message}.`, {
     errors: [{ path: parameter, message }],
   });
 }
 
 /** The single string value of a parameter; repeated (`?a=1&a=2`) or nested parameters are refused. */
-function single(query: QueryInput, name: string): string | undefined {
+function single(query: QueryInput, name: string, naming: ParameterNaming): string | undefined {
   const value = query[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') refuse(name, 'must be given once, as plain text');
-  if (value.length === 0 || value.length > 200) refuse(name, 'must be 1–200 characters');
+  if (typeof value !== 'string') refuse(naming, name, 'must be given once, as plain text');
+  if (value.length === 0 || value.length > 200) refuse(naming, name, 'must be 1–200 characters');
   return value;
 }
 
-function date(query: QueryInput, name: string): string | undefined {
-  const value = single(query, name);
-  if (value !== undefined && !isIsoDate(value)) refuse(name, `must be a calendar date YYYY-MM-DD, got "${value}"`);
+function date(query: QueryInput, name: string, naming: ParameterNaming): string | undefined {
+  const value = single(query, name, naming);
+  if (value !== undefined && !isIsoDate(value))
+    refuse(naming, name, `must be a calendar date YYYY-MM-DD, got "${value}"`);
   return value;
 }
 
-function refuseUnknown(query: QueryInput, allowed: readonly string[]): void {
+function refuseUnknown(query: QueryInput, allowed: readonly string[], naming: ParameterNaming): void {
   for (const name of Object.keys(query)) {
-    if (!allowed.includes(name)) refuse(name, `is not known here; use ${allowed.join(', ')}`);
+    if (!allowed.includes(name))
+      refuse(naming, name, `is not known here; use ${allowed.map(naming.mention).join(', ')}`);
   }
 }
 
-function readFilters(query: QueryInput): BillingRecordFilters {
+function readFilters(query: QueryInput, naming: ParameterNaming): BillingRecordFilters {
   const filters: BillingRecordFilters = {};
-  const from = date(query, 'from');
-  const to = date(query, 'to');
+  const from = date(query, 'from', naming);
+  const to = date(query, 'to', naming);
   if (from !== undefined && to !== undefined && compareDates(from, to) > 0)
-    refuse('to', `must not be before from (${from})`);
+    refuse(naming, 'to', `must not be before ${naming.mention('from')} (${from})`);
   if (from !== undefined) filters.from = from;
   if (to !== undefined) filters.to = to;
-  const customer = single(query, 'customer');
+  const customer = single(query, 'customer', naming);
   if (customer !== undefined) filters.customerId = customer;
-  const contract = single(query, 'contract');
+  const contract = single(query, 'contract', naming);
   if (contract !== undefined) filters.contractId = contract;
-  const engagement = single(query, 'engagement');
+  const engagement = single(query, 'engagement', naming);
   if (engagement !== undefined) {
-    if (!UUID.test(engagement)) refuse('engagement', 'must be an engagement id (a UUID)');
+    if (!UUID.test(engagement)) refuse(naming, 'engagement', 'must be an engagement id (a UUID)');
     filters.engagementId = engagement;
   }
-  const service = single(query, 'service');
+  const service = single(query, 'service', naming);
   if (service !== undefined) filters.serviceCode = service;
-  const category = single(query, 'category');
+  const category = single(query, 'category', naming);
   if (category !== undefined) {
-    if (!CATEGORIES.includes(category as Category)) refuse('category', `must be one of ${CATEGORIES.join(', ')}`);
+    if (!CATEGORIES.includes(category as Category))
+      refuse(naming, 'category', `must be one of ${CATEGORIES.join(', ')}`);
     filters.category = category as Category;
   }
-  const billable = single(query, 'billable');
+  const billable = single(query, 'billable', naming);
   if (billable !== undefined) {
-    if (billable !== 'true' && billable !== 'false') refuse('billable', 'must be true or false');
+    if (billable !== 'true' && billable !== 'false') refuse(naming, 'billable', 'must be true or false');
     filters.billable = billable === 'true';
   }
   return filters;
 }
 
 /** Filters of the summary and the CSV export; unknown parameters are refused (a typo must not widen an export). */
-export function parseBillingFilters(query: QueryInput): BillingRecordFilters {
-  refuseUnknown(query, FILTERS);
-  return readFilters(query);
+export function parseBillingFilters(query: QueryInput, naming = QUERY_PARAMETERS): BillingRecordFilters {
+  refuseUnknown(query, FILTERS, naming);
+  return readFilters(query, naming);
+}
+
+const NAMED = { customer: 'customer', contract: 'contract', service: 'catalog service' } as const;
+
+/**
+ * Refuses filters that name nothing (as selectUnknownFilterNames finds them): a mistyped customer
+ * must not give an empty export that looks like a quiet quarter.
+ */
+export function refuseUnknownNames(
+  unknown: readonly (keyof typeof NAMED)[],
+  query: QueryInput,
+  naming = QUERY_PARAMETERS,
+): void {
+  const name = unknown[0];
+  if (name !== undefined) refuse(naming, name, `names no ${NAMED[name]}: "${String(query[name])}"`);
 }
 
 /** The cursor is opaque to clients: the last entry id of the previous page, base64url-encoded. */
@@ -89,7 +124,7 @@ export function encodeCursor(afterId: number): string {
 
 function decodeCursor(cursor: string): number {
   const match = /^e:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) refuse('cursor', 'is not a cursor this API returned');
+  if (!match) refuse(QUERY_PARAMETERS, 'cursor', 'is not a cursor this API returned');
   return Number(match[1]);
 }
 
@@ -99,15 +134,15 @@ export function parseBillingPage(query: QueryInput): {
   afterId: number | null;
   limit: number;
 } {
-  refuseUnknown(query, [...FILTERS, ...PAGE]);
-  const filters = readFilters(query);
-  const cursor = single(query, 'cursor');
-  const rawLimit = single(query, 'limit');
+  refuseUnknown(query, [...FILTERS, ...PAGE], QUERY_PARAMETERS);
+  const filters = readFilters(query, QUERY_PARAMETERS);
+  const cursor = single(query, 'cursor', QUERY_PARAMETERS);
+  const rawLimit = single(query, 'limit', QUERY_PARAMETERS);
   let limit = DEFAULT_PAGE_SIZE;
   if (rawLimit !== undefined) {
     limit = Number(rawLimit);
     if (!/^\d+$/.test(rawLimit) || limit < 1 || limit > MAX_PAGE_SIZE)
-      refuse('limit', `must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+      refuse(QUERY_PARAMETERS, 'limit', `must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
   }
   return { filters, afterId: cursor === undefined ? null : decodeCursor(cursor), limit };
 }

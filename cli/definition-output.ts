@@ -6,6 +6,7 @@
 import type { DefinitionIssue } from '../definitions/definition-error.ts';
 import type { Estimate } from '../definitions/estimate.ts';
 import { formatNormHours, formatUah } from '../lib/money.ts';
+import { formatTable } from './table.ts';
 
 /** `file:line:column: message`, then the hint indented on its own line. */
 export function formatIssueLines(issue: DefinitionIssue): string[] {
@@ -16,17 +17,6 @@ export function formatIssueLines(issue: DefinitionIssue): string[] {
 
 const hours = (value: number): string => formatNormHours(Math.round(value * 100), { group: ' ' });
 const uah = (kopecks: number): string => formatUah(kopecks, { group: ' ' });
-
-/** Columns left-aligned for text, right-aligned for numbers. */
-function table(rows: string[][], numeric: boolean[]): string[] {
-  const widths = (rows[0] ?? []).map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((row) =>
-    row
-      .map((cell, c) => (numeric[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
-      .join('  ')
-      .trimEnd(),
-  );
-}
 
 export interface EstimateHeading {
   id: string;
@@ -55,7 +45,7 @@ export function formatEstimate(heading: EstimateHeading, estimate: Estimate): st
     `${heading.id} v${heading.version} — ${heading.title} (${heading.service})`,
     `rates: ${heading.rates}`,
     '',
-    ...table(rows, [false, true, true, true, true, true]),
+    ...formatTable(rows, [false, true, true, true, true, true]),
     '',
     `Amount incl. VAT: ${uah(estimate.totals.amountInclVat)} UAH`,
   ];

@@ -1,34 +1,54 @@
 /**
- * `potik` — the command line for authors, PMs, finance and admins. Each command lives in
- * cli/commands/<name>.ts and registers itself on the program. Only the module of the command
- * given is loaded (all of them for help or an unknown command), so `potik billing export` does
- * not hold the definition compiler in memory while it streams a million rows.
+ * `potik` — the command line for authors, PMs, finance and admins. Each module under cli/commands
+ * registers its commands on the program. Only the module of the command given is loaded (all of
+ * them for help or an unknown command), so `potik billing export` does not hold the definition
+ * compiler in memory while it streams a million rows.
  */
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 
 type Register = (program: Command) => void;
 
-const definitions = async (): Promise<Register[]> => {
-  const m = await import('./commands/definitions.ts');
-  return [m.registerValidateCommand, m.registerGraphCommand, m.registerEstimateCommand];
-};
-const COMMANDS: Record<string, () => Promise<Register[]>> = {
-  users: async () => [(await import('./commands/users.ts')).registerUsersCommand],
-  billing: async () => [(await import('./commands/billing.ts')).registerBillingCommands],
-  entitlement: async () => [(await import('./commands/billing.ts')).registerBillingCommands],
-  validate: definitions,
-  graph: definitions,
-  estimate: definitions,
+/** A module of commands: the names it registers, and how to load its registrations. */
+interface CommandModule {
+  commands: readonly string[];
+  load: () => Promise<Register[]>;
+}
+
+/** Every module once: a module named by two commands must still register its commands once. */
+const COMMAND_MODULES: readonly CommandModule[] = [
+  {
+    commands: ['users', 'keys'],
+    load: async () => {
+      const m = await import('./commands/users.ts');
+      return [m.registerUsersCommand, m.registerKeysCommand];
+    },
+  },
+  {
+    commands: ['billing', 'entitlement'],
+    load: async () => [(await import('./commands/billing.ts')).registerBillingCommands],
+  },
+  {
+    commands: ['validate', 'graph', 'estimate'],
+    load: async () => {
+      const m = await import('./commands/definitions.ts');
+      return [m.registerValidateCommand, m.registerGraphCommand, m.registerEstimateCommand];
+    },
+  },
+];
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
 };
 
 const program = new Command()
   .name('potik')
   .description('Service processes of the GIS service desk: definitions, engagements, billing.')
+  .version(version, '-V, --version', 'print the version')
   .showHelpAfterError();
 
-const given = COMMANDS[process.argv[2] ?? ''];
-const loaders = given ? [given] : [...new Set(Object.values(COMMANDS))];
-for (const load of loaders) for (const register of await load()) register(program);
+const given = COMMAND_MODULES.find((m) => m.commands.includes(process.argv[2] ?? ''));
+for (const module of given ? [given] : COMMAND_MODULES) for (const register of await module.load()) register(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));

@@ -1,12 +1,13 @@
 /**
  * The flow graph of a definition as a standalone SVG, drawn without a browser: dagre lays it out
  * (ranks top to bottom, clusters for parallel branches and forEach bodies), and the drawing is plain
- * SVG elements — shapes per step kind, wrapped labels, edges with arrowheads, dashed loops and error
- * paths. Text is measured by an average glyph width, so the same snapshot gives the same bytes.
+ * SVG elements — shapes per step kind, wrapped labels with who does each step, edges with arrowheads
+ * and readable conditions, dashed loops and error paths, and a legend of the shapes and lines used.
+ * Text is measured by an average glyph width, so the same snapshot gives the same bytes.
  */
 import dagre from '@dagrejs/dagre';
 import type { EdgeLabel, GraphLabel, NodeLabel, Point } from '@dagrejs/dagre';
-import { flowGraph, type GraphEdgeStyle, type GraphNode } from './graph.ts';
+import { flowGraph, type FlowGraph, type GraphEdgeStyle, type GraphNode } from './graph.ts';
 import type { ProcessSnapshot } from './model.ts';
 
 const FONT_SIZE = 12;
@@ -16,6 +17,10 @@ const WRAP = 28;
 const PADDING_X = 14;
 const PADDING_Y = 10;
 const CLUSTER_LABEL = 18;
+const EDGE_WRAP = 24;
+const PERFORMER_COLOUR = '#37474f';
+const LEGEND_ROW = 30;
+const LEGEND_SAMPLE = 64;
 
 const COLOURS: Record<GraphNode['kind'], string> = {
   start: '#e8f5e9',
@@ -48,11 +53,15 @@ function escapeXml(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
-/** Words into lines of at most WRAP characters (a longer word gets a line of its own, cut). */
+/**
+ * Words into lines of at most WRAP characters. A longer word is broken after its dots
+ * (`lead-review.` `recoveryFeasible`), and only a piece still too long is cut.
+ */
 function wrap(text: string, limit = WRAP): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
+  const words = text.split(/\s+/).filter(Boolean);
+  for (const word of words.flatMap((w) => (w.length > limit ? w.split(/(?<=\.)/) : [w]))) {
     const piece = word.length > limit ? `${word.slice(0, limit - 1)}…` : word;
     if (line && line.length + 1 + piece.length > limit) {
       lines.push(line);
@@ -67,22 +76,46 @@ function wrap(text: string, limit = WRAP): string[] {
 
 const n = (value: number): string => String(Math.round(value * 10) / 10);
 
-function labelLines(node: GraphNode): string[] {
-  if (node.stepId === undefined || node.title === node.stepId) return wrap(node.title);
-  return [node.stepId, ...wrap(node.title)];
+/** The node's text: step id (bold), title, then who does it (italic). */
+interface NodeText {
+  lines: string[];
+  performerLines: number;
 }
 
-function textBlock(lines: string[], x: number, y: number, firstBold: boolean): string {
+function labelLines(node: GraphNode): NodeText {
+  const title =
+    node.stepId === undefined || node.title === node.stepId ? wrap(node.title) : [node.stepId, ...wrap(node.title)];
+  const performer = node.performer === undefined ? [] : wrap(node.performer, WRAP + 4);
+  return { lines: [...title, ...performer], performerLines: performer.length };
+}
+
+function textBlock(text: NodeText, x: number, y: number, firstBold: boolean): string {
+  const { lines, performerLines } = text;
   const top = y - ((lines.length - 1) * LINE_HEIGHT) / 2;
   return lines
     .map((line, i) => {
       const weight = firstBold && i === 0 && lines.length > 1 ? ' font-weight="bold"' : '';
-      return `<text x="${n(x)}" y="${n(top + i * LINE_HEIGHT)}" text-anchor="middle" dominant-baseline="central"${weight}>${escapeXml(line)}</text>`;
+      const performer =
+        i >= lines.length - performerLines
+          ? ` class="performer" font-style="italic" font-size="${FONT_SIZE - 1}" fill="${PERFORMER_COLOUR}"`
+          : '';
+      return `<text x="${n(x)}" y="${n(top + i * LINE_HEIGHT)}" text-anchor="middle" dominant-baseline="central"${weight}${performer}>${escapeXml(line)}</text>`;
     })
     .join('');
 }
 
-function shape(node: GraphNode, x: number, y: number, w: number, h: number): string {
+/** Lines of text centred on (x, y), as edge labels and legend entries use them. */
+function centredLines(lines: string[], x: number, y: number, attributes: string): string {
+  const top = y - ((lines.length - 1) * LINE_HEIGHT) / 2;
+  return lines
+    .map(
+      (line, i) =>
+        `<text x="${n(x)}" y="${n(top + i * LINE_HEIGHT)}" text-anchor="middle" dominant-baseline="central"${attributes}>${escapeXml(line)}</text>`,
+    )
+    .join('');
+}
+
+function shape(node: Pick<GraphNode, 'kind'>, x: number, y: number, w: number, h: number): string {
   const fill = `fill="${COLOURS[node.kind]}" stroke="#37474f"`;
   const l = x - w / 2;
   const t = y - h / 2;
@@ -137,7 +170,7 @@ function shape(node: GraphNode, x: number, y: number, w: number, h: number): str
 }
 
 /** Extra room a shape needs around its text (diamonds and hexagons are narrower where text sits). */
-function size(node: GraphNode, lines: string[]): { width: number; height: number } {
+function size(node: Pick<GraphNode, 'kind'>, lines: string[]): { width: number; height: number } {
   const textWidth = Math.max(...lines.map((l) => l.length)) * CHAR_WIDTH;
   const textHeight = lines.length * LINE_HEIGHT;
   if (node.kind === 'switch')
@@ -149,36 +182,111 @@ function size(node: GraphNode, lines: string[]): { width: number; height: number
   return { width: textWidth + 2 * PADDING_X + extra, height: textHeight + 2 * PADDING_Y };
 }
 
+const KIND_MEANINGS: Record<GraphNode['kind'], string> = {
+  start: 'start and completion',
+  done: 'start and completion',
+  activity: 'automated step (the categories it bills)',
+  task: "task in an engineer's inbox (who takes it)",
+  approval: 'approval: approve or reject (who approves)',
+  switch: 'decision: the first condition that holds',
+  parallel: 'parallel branches',
+  forEach: 'the body once per item of a list',
+  wait: 'wait for a time',
+  subprocess: 'another definition run as a subprocess',
+  end: 'end of the engagement',
+  fail: 'the engagement fails',
+};
+
+const EDGE_MEANINGS: Record<GraphEdgeStyle, string> = {
+  flow: 'next step',
+  branch: 'taken when the condition on it holds',
+  loop: 'back to an earlier step (≤n× bounds it)',
+  exception: 'on error or rejection',
+};
+
+/**
+ * The legend under the drawing: a sample of every shape and line the graph uses with what it means,
+ * and how to read the italic line under a step.
+ */
+function drawLegend(graph: FlowGraph, top: number): { svg: string; width: number; height: number } {
+  const rows: string[] = [];
+  const meanings: string[] = [];
+  const sampleX = 16 + LEGEND_SAMPLE / 2;
+  const textX = 16 + LEGEND_SAMPLE + 12;
+  const rowY = (i: number): number => top + 28 + i * LEGEND_ROW;
+  const seen = new Set<string>();
+  for (const node of graph.nodes) {
+    const meaning = KIND_MEANINGS[node.kind];
+    if (seen.has(meaning)) continue;
+    seen.add(meaning);
+    const y = rowY(rows.length);
+    rows.push(`<g class="legend-kind ${node.kind}">${shape(node, sampleX, y, LEGEND_SAMPLE, 22)}</g>`);
+    meanings.push(meaning);
+  }
+  for (const style of Object.keys(EDGE_MEANINGS) as GraphEdgeStyle[]) {
+    if (!graph.edges.some((edge) => edge.style === style)) continue;
+    const y = rowY(rows.length);
+    const dash = style === 'loop' || style === 'exception' ? ' stroke-dasharray="6 4"' : '';
+    rows.push(
+      `<g class="legend-edge ${style}"><path d="M16,${n(y)}H${16 + LEGEND_SAMPLE}" stroke="${EDGE_COLOURS[style]}" stroke-width="1.3"${dash} marker-end="url(#arrow-${style})"/></g>`,
+    );
+    meanings.push(EDGE_MEANINGS[style]);
+  }
+  const performer = 'italic under a step: who does it — category, group, role or user';
+  const texts = meanings.map(
+    (meaning, i) => `<text x="${textX}" y="${n(rowY(i))}" dominant-baseline="central">${escapeXml(meaning)}</text>`,
+  );
+  const noteY = rowY(rows.length);
+  texts.push(
+    `<text x="16" y="${n(noteY)}" dominant-baseline="central" font-style="italic" fill="${PERFORMER_COLOUR}">${escapeXml(performer)}</text>`,
+  );
+  const longest = Math.max(performer.length * CHAR_WIDTH, ...meanings.map((m) => textX - 16 + m.length * CHAR_WIDTH));
+  const height = 28 + (rows.length + 1) * LEGEND_ROW;
+  const svg = [
+    `<g class="legend"><line x1="16" y1="${n(top + 4)}" x2="${n(longest + 16)}" y2="${n(top + 4)}" stroke="#cfd8dc"/>`,
+    `<text x="16" y="${n(top + 14)}" font-weight="bold" dominant-baseline="central">Legend</text>`,
+    ...rows,
+    ...texts,
+    '</g>',
+  ].join('');
+  return { svg, width: longest + 32, height };
+}
+
 /** A standalone SVG drawing of a snapshot's flow. */
 export function toSvg(snapshot: ProcessSnapshot): string {
   const graph = flowGraph(snapshot);
   const g = new dagre.graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>({ compound: true, multigraph: true });
   g.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: 36, edgesep: 12, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
-  const lines = new Map<string, string[]>();
+  const texts = new Map<string, NodeText>();
   for (const entry of graph.order) {
     if (entry.type === 'cluster') g.setNode(entry.key, { width: 0, height: 0, paddingTop: CLUSTER_LABEL });
     else {
       const node = graph.nodes.find((candidate) => candidate.key === entry.key) as GraphNode;
       const text = labelLines(node);
-      lines.set(node.key, text);
-      g.setNode(node.key, size(node, text));
+      texts.set(node.key, text);
+      g.setNode(node.key, size(node, text.lines));
     }
   }
   for (const cluster of graph.clusters) if (cluster.cluster) g.setParent(cluster.key, cluster.cluster);
   for (const node of graph.nodes) if (node.cluster) g.setParent(node.key, node.cluster);
+  const edgeLines = graph.edges.map((edge) => (edge.label ? wrap(edge.label, EDGE_WRAP) : []));
   graph.edges.forEach((edge, index) => {
-    const label = edge.label ?? '';
+    const label = edgeLines[index] ?? [];
+    const longest = Math.max(0, ...label.map((line) => line.length));
     g.setEdge(
       edge.from,
       edge.to,
-      { width: label.length * (CHAR_WIDTH - 1), height: label ? LINE_HEIGHT : 0, labelpos: 'c' },
+      { width: longest * (CHAR_WIDTH - 1), height: label.length * LINE_HEIGHT, labelpos: 'c' },
       `e${index}`,
     );
   });
   dagre.layout(g);
 
-  const { width = 0, height = 0 } = g.graph();
+  const { width: graphWidth = 0, height: graphHeight = 0 } = g.graph();
+  const legend = drawLegend(graph, graphHeight);
+  const width = Math.max(graphWidth, legend.width);
+  const height = graphHeight + legend.height;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${n(width)}" height="${n(height)}" viewBox="0 0 ${n(width)} ${n(height)}" font-family="DejaVu Sans, Arial, sans-serif" font-size="${FONT_SIZE}">`,
     `<title>${escapeXml(`${snapshot.id} v${snapshot.version}: ${snapshot.title}`)}</title>`,
@@ -211,21 +319,19 @@ export function toSvg(snapshot: ProcessSnapshot): string {
       `<g class="edge ${edge.style}"><path d="${d}" fill="none" stroke="${colour}" stroke-width="1.3"${dash} marker-end="url(#arrow-${edge.style})"/>`,
     );
     if (edge.label && laid.x !== undefined && laid.y !== undefined) {
-      out.push(
-        `<text x="${n(laid.x)}" y="${n(laid.y)}" text-anchor="middle" dominant-baseline="central" fill="${colour}" font-size="${FONT_SIZE - 1}">${escapeXml(edge.label)}</text>`,
-      );
+      out.push(centredLines(edgeLines[index] ?? [], laid.x, laid.y, ` fill="${colour}" font-size="${FONT_SIZE - 1}"`));
     }
     out.push('</g>');
   });
   out.push('</g>', '<g class="nodes">');
   for (const node of graph.nodes) {
     const { x = 0, y = 0, width: w = 0, height: h = 0 } = g.node(node.key);
-    const text = lines.get(node.key) ?? [];
+    const text = texts.get(node.key) ?? { lines: [], performerLines: 0 };
     const data = node.stepId === undefined ? '' : ` data-step="${escapeXml(node.stepId)}"`;
     out.push(
       `<g class="node ${node.kind}"${data}>${shape(node, x, y, w, h)}${textBlock(text, x, y, node.stepId !== undefined)}</g>`,
     );
   }
-  out.push('</g>', '</svg>');
+  out.push('</g>', legend.svg, '</svg>');
   return `${out.join('\n')}\n`;
 }

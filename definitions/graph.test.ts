@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { toMermaid } from './graph.ts';
+import { performerOf, readableCondition, toMermaid } from './graph.ts';
 import { toSvg } from './graph-svg.ts';
 import { inspectDefinition, loadDefinition } from './loader.ts';
-import type { ProcessSnapshot } from './model.ts';
+import type { ApprovalStep, ProcessSnapshot, Step } from './model.ts';
 
 const SMALL = `id: small
 version: 1
@@ -58,9 +58,9 @@ steps:
 
 const EXPECTED_MERMAID = `flowchart TD
   start(("start"))
-  s_draft("draft<br/>Draft #quot;the#quot; plan")
-  s_review{{"review<br/>Review"}}
-  s_fetch["fetch"]
+  s_draft("draft<br/>Draft #quot;the#quot; plan<br/><i>ENG_I</i>")
+  s_review{{"review<br/>Review<br/><i>lead</i>"}}
+  s_fetch["fetch<br/><i>automated</i>"]
   s_both[/"both"/]
   subgraph s_both__left["both: left"]
     s_wait_a(["wait-a"])
@@ -68,7 +68,7 @@ const EXPECTED_MERMAID = `flowchart TD
   subgraph s_both__right["both: right"]
     s_each[/"each"\\]
     subgraph s_each__each["each: each item"]
-      s_notify["notify"]
+      s_notify["notify<br/><i>automated</i>"]
     end
   end
   s_check{"check"}
@@ -86,7 +86,7 @@ const EXPECTED_MERMAID = `flowchart TD
   s_each -->|"each item"| s_notify
   s_notify -.->|"next item"| s_each
   s_each -->|"all done"| s_check
-  s_check -.->|"size(inputs.items) #gt; 3 ≤2×"| s_both
+  s_check -.->|"number of items #gt; 3 ≤2×"| s_both
   s_check -->|"default"| s_end
 `;
 
@@ -210,5 +210,59 @@ describe('toSvg', () => {
       .filter((e) => e.name === 'text')
       .map((e) => e.text);
     expect(texts).toContain('Draft <b> & "the" plan');
+  });
+});
+
+describe('what the graph tells a reader', () => {
+  it.each([
+    ["!steps['lead-review'].result.recoveryFeasible", 'not lead-review.recoveryFeasible'],
+    ["steps['re-audit'].output.critical > 0", 're-audit.critical > 0'],
+    [
+      '!has(steps.survey.result.assessment) || !steps.survey.result.assessment',
+      'no survey.assessment or not survey.assessment',
+    ],
+    ['steps.fit.output.best.rmsM > inputs.toleranceM', 'fit.best.rmsM > toleranceM'],
+    ['steps.path.result.path == "rigorous" && run != 1', 'path.path = "rigorous" and run ≠ 1'],
+    ['steps.a.result.note == "a && !b"', 'a.note = "a && !b"'],
+  ])('when a branch condition is %s, then it reads %s', (cel, words) => {
+    expect(readableCondition(cel)).toBe(words);
+  });
+
+  it('when a step is done by people or by the worker, then the graph says who', () => {
+    const { snapshot } = loadDefinition(SMALL, 'small.yaml');
+    const steps = snapshot.steps;
+    expect(performerOf(steps['draft']!)).toBe('ENG_I');
+    expect(performerOf(steps['review']!)).toBe('lead');
+    expect(performerOf(steps['fetch']!)).toBe('automated');
+    expect(performerOf(steps['check']!)).toBeUndefined();
+    const billed = { ...steps['fetch']!, norm: { ENG_II: 2, TECH: 0.5 } } as Step;
+    expect(performerOf(billed)).toBe('automated · bills ENG_II 2 h, TECH 0.5 h');
+    const approval = steps['review'] as ApprovalStep;
+    const twoOf = {
+      ...approval,
+      approvers: [{ category: 'LEAD' }, { role: 'pm' }],
+      rule: { kind: 'nOf', n: 2 },
+      fourEyes: ['draft'],
+    };
+    expect(performerOf(twoOf as ApprovalStep)).toBe('2 of: LEAD; PM (four-eyes)');
+  });
+
+  it('when audit.yaml is drawn as SVG, then each step says who does it, conditions are whole, and a legend explains the marks', () => {
+    const audit = catalog.find(([name]) => name === 'audit.yaml')![1];
+    const elements = parseXml(toSvg(audit));
+    const texts = elements.filter((e) => e.name === 'text').map((e) => e.text);
+    const performers = elements.filter((e) => e.attributes.class === 'performer').map((e) => e.text);
+    expect(performers).toContain('ENG_I');
+    expect(performers).toContain('customer (recorded by a PM)');
+    // The condition that used to be cut mid-way is there in full, broken at its dot.
+    expect(texts).toEqual(expect.arrayContaining(['not lead-review.', 'recoveryFeasible']));
+    expect(texts.some((t) => t.includes('…'))).toBe(false);
+    expect(texts).toContain('Legend');
+    expect(texts).toContain("task in an engineer's inbox (who takes it)");
+    expect(texts).toContain('decision: the first condition that holds');
+    expect(texts).toContain('back to an earlier step (≤n× bounds it)');
+    expect(texts).not.toContain('parallel branches');
+    const legendKinds = elements.filter((e) => e.attributes.class?.startsWith('legend-kind '));
+    expect(legendKinds.map((e) => e.attributes.class)).toContain('legend-kind approval');
   });
 });

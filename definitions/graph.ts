@@ -4,7 +4,7 @@
  * The SVG renderer (graph-svg.ts) lays out the same graph. Output is a pure function of the snapshot,
  * so the same definition always draws the same way.
  */
-import type { ProcessSnapshot, Step, StepKind } from './model.ts';
+import type { Assignee, ApprovalStep, Norm, ProcessSnapshot, Step, StepKind } from './model.ts';
 import { orderSequence, readingOrder } from './sequence-order.ts';
 
 /** `start`/`done` mark where the main sequence begins and completes. */
@@ -16,6 +16,8 @@ export interface GraphNode {
   /** The step id; absent for start/done. */
   stepId?: string;
   title: string;
+  /** Who does the step: the assignee's category, group, role or user; `automated` for activities. */
+  performer?: string;
   /** The cluster that holds the node, or null at top level. */
   cluster: string | null;
 }
@@ -52,11 +54,74 @@ interface Exit {
   style: GraphEdgeStyle;
 }
 
-const MAX_CONDITION_LABEL = 40;
+const OPERATORS: [RegExp, string][] = [
+  [/!has\(([^()]+)\)/g, 'no $1'],
+  [/\bsize\(([^()]+)\)/g, 'number of $1'],
+  [/\bhas\(([^()]+)\)/g, '$1 given'],
+  [/\s*&&\s*/g, ' and '],
+  [/\s*\|\|\s*/g, ' or '],
+  [/\s*==\s*/g, ' = '],
+  [/\s*!=\s*/g, ' ≠ '],
+  [/\s*>=\s*/g, ' ≥ '],
+  [/\s*<=\s*/g, ' ≤ '],
+  [/!\s*/g, 'not '],
+];
 
-function shorten(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= MAX_CONDITION_LABEL ? flat : `${flat.slice(0, MAX_CONDITION_LABEL - 1)}…`;
+/**
+ * A switch condition as a reader says it: step results by step id (`review.ok` for
+ * `steps.review.result.ok`), inputs by name, `and`/`or`/`not`/`≠` for CEL's operators; string
+ * literals are left as written. Never cut: the drawing wraps it.
+ */
+export function readableCondition(cel: string): string {
+  return cel
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\bsteps\[\s*['"]([^'"]+)['"]\s*\]/g, 'steps.$1')
+    .split(/("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')/)
+    .map((part, i) => {
+      if (i % 2 === 1) return part;
+      let text = part.replace(/\bsteps\.([A-Za-z0-9_-]+)\.(?:result|output)\b/g, '$1').replace(/\binputs\./g, '');
+      for (const [pattern, words] of OPERATORS) text = text.replace(pattern, words);
+      return text;
+    })
+    .join('');
+}
+
+function describeAssignee(a: Assignee): string {
+  const parts: string[] = [];
+  if (a.category) parts.push(a.category);
+  if (a.group) parts.push(`group ${a.group}`);
+  if (a.role) parts.push(a.role === 'customer' ? 'customer (recorded by a PM)' : a.role === 'pm' ? 'PM' : a.role);
+  if (a.user) parts.push(a.user);
+  return parts.join(' · ');
+}
+
+function describeApprovers(step: ApprovalStep): string {
+  const who = step.approvers.map(describeAssignee).join('; ');
+  const rule =
+    step.rule.kind === 'nOf' ? `${step.rule.n} of: ` : step.approvers.length > 1 ? `${step.rule.kind} of: ` : '';
+  return `${rule}${who}${step.fourEyes.length > 0 ? ' (four-eyes)' : ''}`;
+}
+
+function describeNorm(norm: Norm | undefined): string {
+  const entries = Object.entries(norm ?? {}).filter(([, hours]) => (hours ?? 0) > 0);
+  return entries.map(([category, hours]) => `${category} ${hours} h`).join(', ');
+}
+
+/** Who does a step, as the graph shows it under the title; undefined for steps no one performs. */
+export function performerOf(step: Step): string | undefined {
+  switch (step.kind) {
+    case 'task':
+      return describeAssignee(step.assignee);
+    case 'approval':
+      return describeApprovers(step);
+    case 'activity': {
+      const billed = describeNorm(step.norm);
+      return billed ? `automated · bills ${billed}` : 'automated';
+    }
+    default:
+      return undefined;
+  }
 }
 
 const times = (bound: number): string => `≤${bound}×`;
@@ -112,7 +177,15 @@ class GraphBuilder {
     ids.forEach((id) => {
       const step = this.step(id);
       const from = this.key(id);
-      this.node({ key: from, kind: step.kind, stepId: id, title: step.title, cluster });
+      const performer = performerOf(step);
+      this.node({
+        key: from,
+        kind: step.kind,
+        stepId: id,
+        title: step.title,
+        ...(performer ? { performer } : {}),
+        cluster,
+      });
       const after: Exit | null = step.next === null ? exit : { to: this.key(step.next), style: 'flow' };
       const jump = (target: string): { to: string; back: boolean } => ({
         to: this.key(target),
@@ -144,7 +217,7 @@ class GraphBuilder {
           for (const option of step.cases) {
             const target = jump(option.goto);
             const bound = option.maxIterations === undefined ? '' : ` ${times(option.maxIterations)}`;
-            this.edge(from, target.to, target.back ? 'loop' : 'branch', `${shorten(option.when)}${bound}`);
+            this.edge(from, target.to, target.back ? 'loop' : 'branch', `${readableCondition(option.when)}${bound}`);
           }
           if (step.default !== null) {
             const target = jump(step.default);
@@ -219,10 +292,11 @@ const SHAPES: Record<GraphNodeKind, [string, string]> = {
 
 function mermaidNode(node: GraphNode): string {
   const [open, close] = SHAPES[node.kind];
-  const label =
+  const title =
     node.stepId === undefined || node.title === node.stepId
       ? mermaidText(node.title)
       : `${mermaidText(node.stepId)}<br/>${mermaidText(node.title)}`;
+  const label = node.performer === undefined ? title : `${title}<br/><i>${mermaidText(node.performer)}</i>`;
   return `${node.key}${open}"${label}"${close}`;
 }
 

@@ -4,21 +4,17 @@
  * never leave the database.
  */
 import { Router } from 'express';
-import { generateApiKey } from '../../lib/api-keys.ts';
 import { AppError } from '../../lib/errors.ts';
 import { withTransaction } from '../../db/pool.ts';
 import {
-  insertApiKey,
   insertCustomerManagers,
   insertNewUser,
   revokeApiKey,
-  selectApiKey,
   selectUser,
   selectUsers,
-  type ApiKeyRow,
   type Role,
-  type UserWithKeysRow,
 } from '../../db/queries/users.ts';
+import { apiKeyView, mintKey, userView } from '../accounts.ts';
 import type { Category } from '../../definitions/model.ts';
 import { callerOf } from '../auth.ts';
 import type { RouteDeps } from '../app.ts';
@@ -40,31 +36,6 @@ export interface CreateUserBody {
   key?: CreateKeyBody;
 }
 
-export function apiKeyView(k: ApiKeyRow) {
-  return {
-    id: k.id,
-    userId: k.user_id,
-    label: k.label,
-    createdAt: k.created_at,
-    expiresAt: k.expires_at,
-    revokedAt: k.revoked_at,
-    lastUsedAt: k.last_used_at,
-  };
-}
-
-export function userView(u: UserWithKeysRow) {
-  return {
-    id: u.id,
-    name: u.name,
-    role: u.role,
-    category: u.category,
-    groups: u.groups,
-    active: u.active,
-    managesCustomers: u.manages_customers,
-    keys: u.keys.map(apiKeyView),
-  };
-}
-
 function refuse(path: string, message: string): never {
   throw new AppError('request-invalid', `${path} ${message}.`, { errors: [{ path, message }] });
 }
@@ -73,25 +44,6 @@ function checkExpiry(expiresAt: string | undefined, path: string): string | null
   if (expiresAt === undefined) return null;
   if (new Date(expiresAt).getTime() <= Date.now()) refuse(path, 'must be in the future');
   return expiresAt;
-}
-
-/** Mints a key for the user and returns it with the secret, the only time it is ever shown. */
-async function mintKey(
-  db: Parameters<typeof insertApiKey>[0],
-  userId: string,
-  body: CreateKeyBody,
-  expiresAt: string | null,
-) {
-  const key = generateApiKey();
-  await insertApiKey(db, {
-    id: key.id,
-    userId,
-    secretSha256: key.secretSha256,
-    label: body.label ?? null,
-    expiresAt,
-  });
-  const row = await selectApiKey(db, key.id);
-  return { ...apiKeyView(row!), key: key.key };
 }
 
 export const userRoutes = {
@@ -130,7 +82,9 @@ export const userRoutes = {
         if (!(await insertCustomerManagers(client, body.id, body.managesCustomers ?? []))) {
           refuse('/managesCustomers', 'names a customer that does not exist');
         }
-        const apiKey = body.key ? await mintKey(client, body.id, body.key, expiresAt) : undefined;
+        const apiKey = body.key
+          ? await mintKey(client, body.id, { label: body.key.label ?? null, expiresAt })
+          : undefined;
         const user = await selectUser(client, body.id);
         return { ...userView(user!), ...(apiKey ? { apiKey } : {}) };
       });
@@ -145,7 +99,7 @@ export const userRoutes = {
       if (!user) throw new AppError('not-found', `No user ${userId} whose keys you manage.`);
       const body = (req.body ?? {}) as CreateKeyBody;
       const expiresAt = checkExpiry(body.expiresAt, '/expiresAt');
-      res.status(201).json(await mintKey(pool, userId, body, expiresAt));
+      res.status(201).json(await mintKey(pool, userId, { label: body.label ?? null, expiresAt }));
     });
 
     return router;

@@ -2,8 +2,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { billingCsvChunks } from '../../api/billing-csv.ts';
-import { parseBillingFilters } from '../../api/billing-query.ts';
-import { streamBillingRecordBatches } from '../../db/queries/billing-records.ts';
+import { CLI_OPTIONS, parseBillingFilters, refuseUnknownNames } from '../../api/billing-query.ts';
+import { selectUnknownFilterNames, streamBillingRecordBatches } from '../../db/queries/billing-records.ts';
 import { isIsoDate, kyivDate } from '../../lib/calendar.ts';
 import type { EntitlementRecord } from '../../workflows/messages.ts';
 import { withDatabase } from '../database.ts';
@@ -47,15 +47,17 @@ export function registerBillingCommands(program: Command): void {
     .option('--contract <id>', 'only this contract')
     .option('--service <code>', 'only this service, e.g. X-AUDIT')
     .action(async (options: ExportOptions) => {
-      const filters = parseBillingFilters({
+      const query = {
         from: options.from,
         to: options.to,
         ...(options.customer ? { customer: options.customer } : {}),
         ...(options.contract ? { contract: options.contract } : {}),
         ...(options.service ? { service: options.service } : {}),
-      });
+      };
+      const filters = parseBillingFilters(query, CLI_OPTIONS);
       let rows = 0;
       await withDatabase(async (pool) => {
+        refuseUnknownNames(await selectUnknownFilterNames(pool, filters), query, CLI_OPTIONS);
         const batches = streamBillingRecordBatches(pool, filters);
         const counted = (async function* () {
           for await (const batch of batches) {

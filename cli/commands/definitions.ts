@@ -148,7 +148,7 @@ export function registerEstimateCommand(program: Command): void {
     .action(async (file: string, options: EstimateOptions) => {
       const { snapshot } = loadOrExit(file);
       // Inputs a launch would refuse give no meaningful estimate; checked on a copy to keep defaults visible.
-      assertMatches(snapshot.inputs, structuredClone(options.inputs), { code: 'request-invalid', what: 'inputs' });
+      assertMatches(snapshot.inputs, structuredClone(options.inputs), { code: 'request-invalid', what: '--inputs' });
       const config = loadConfig();
       let rates = options.rates;
       let source = 'given';

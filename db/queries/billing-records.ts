@@ -18,6 +18,24 @@ export interface BillingRecordFilters {
   billable?: boolean;
 }
 
+/**
+ * Which filters name something that does not exist — a customer, contract or service (catalog
+ * code) — so an export for a mistyped name is refused instead of coming back empty.
+ */
+export async function selectUnknownFilterNames(
+  db: Queryable,
+  f: Pick<BillingRecordFilters, 'customerId' | 'contractId' | 'serviceCode'>,
+): Promise<('customer' | 'contract' | 'service')[]> {
+  const { rows } = await db.query<{ customer: boolean; contract: boolean; service: boolean }>(
+    `SELECT $1::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM customers WHERE id = $1) AS customer,
+            $2::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM contracts WHERE id = $2) AS contract,
+            $3::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM service_catalog WHERE code = $3) AS service`,
+    [f.customerId ?? null, f.contractId ?? null, f.serviceCode ?? null],
+  );
+  const unknown = rows[0]!;
+  return (['customer', 'contract', 'service'] as const).filter((name) => unknown[name]);
+}
+
 /** One ledger entry as finance sees it. Money in kopecks, hours in hundredths. */
 export interface BillingRecordRow {
   id: number;

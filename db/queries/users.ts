@@ -19,7 +19,7 @@ export async function insertUser(
   const { rows } = await db.query<UserRow>(
     `INSERT INTO users (id, name, role, category, groups) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, category = excluded.category,
-                                    groups = excluded.groups
+                                    groups = excluded.groups, active = true
      RETURNING id, name, role, category, groups, active`,
     [p.id, p.name, p.role, p.category, p.groups],
   );
@@ -173,6 +173,17 @@ export async function revokeApiKey(
     [keyId, viewer.id, viewer.role],
   );
   return rows[0] ?? null;
+}
+
+/**
+ * Takes a user out of service: inactive, and every key of theirs revoked (keys revoked before keep
+ * their time). Returns false when there is no such user.
+ */
+export async function deactivateUser(db: Queryable, userId: string): Promise<boolean> {
+  const { rowCount } = await db.query('UPDATE users SET active = false WHERE id = $1', [userId]);
+  if ((rowCount ?? 0) === 0) return false;
+  await db.query('UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE user_id = $1', [userId]);
+  return true;
 }
 
 export async function selectUserCategory(db: Queryable, userId: string): Promise<Category | null> {
