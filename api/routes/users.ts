@@ -21,6 +21,7 @@ import {
 } from '../../db/queries/users.ts';
 import type { Category } from '../../definitions/model.ts';
 import { callerOf } from '../auth.ts';
+import { refuseField } from '../field-errors.ts';
 import type { RouteDeps } from '../app.ts';
 
 /** Body of `POST /v1/users/:id/keys` (schema: CreateKeyBody). */
@@ -65,9 +66,7 @@ export function userView(u: UserWithKeysRow) {
   };
 }
 
-function refuse(path: string, message: string): never {
-  throw new AppError('request-invalid', `${path} ${message}.`, { errors: [{ path, message }] });
-}
+const refuse = (path: string, message: string): never => refuseField(path, message);
 
 function checkExpiry(expiresAt: string | undefined, path: string): string | null {
   if (expiresAt === undefined) return null;
