@@ -56,10 +56,16 @@ export const PERMISSIONS: Readonly<Record<string, readonly Role[] | 'public'>> =
   getBillingSummary: ['finance', 'admin'],
   reverseBillingRecord: ['finance', 'admin'],
   createAct: ['finance', 'admin'],
+  // PMs list the acts of the engagements they manage (the object check is in SQL).
+  listActs: ['finance', 'admin', 'pm'],
   listActsOfEngagement: ['finance', 'admin', 'pm'],
   issueAct: ['finance', 'admin'],
   signAct: ['finance', 'admin'],
 
+  // Customers and their projects: what a launch, an entitlement check or an act names. Every PM, not
+  // only the customer's manager: a launch comes before an account is assigned.
+  listCustomers: ['pm', 'admin', 'finance'],
+  getCustomer: ['pm', 'admin', 'finance'],
   getEntitlement: ['pm', 'admin', 'finance'],
 
   listServiceRequests: ['pm', 'admin'],

@@ -7,6 +7,9 @@ import { CATEGORIES, type Category } from '../definitions/model.ts';
 import type { BillingRecordFilters } from '../db/queries/billing-records.ts';
 import { compareDates, isIsoDate } from '../lib/calendar.ts';
 import { AppError } from '../lib/errors.ts';
+import type { ActFilters } from '../db/queries/acts.ts';
+import type { ActStatus } from '../lib/acts.ts';
+import { allowedValues } from './field-errors.ts';
 
 export type QueryInput = Record<string, unknown>;
 
@@ -85,7 +88,7 @@ function readFilters(query: QueryInput, naming: ParameterNaming): BillingRecordF
   const category = single(query, 'category', naming);
   if (category !== undefined) {
     if (!CATEGORIES.includes(category as Category))
-      refuse(naming, 'category', `must be one of ${CATEGORIES.join(', ')}`);
+      refuse(naming, 'category', `must be one of ${allowedValues(CATEGORIES)}`);
     filters.category = category as Category;
   }
   const billable = single(query, 'billable', naming);
@@ -135,7 +138,10 @@ export function parseBillingPage(query: QueryInput): {
   limit: number;
 } {
   refuseUnknown(query, [...FILTERS, ...PAGE], QUERY_PARAMETERS);
-  const filters = readFilters(query, QUERY_PARAMETERS);
+  return { filters: readFilters(query, QUERY_PARAMETERS), ...parsePage(query) };
+}
+
+function parsePage(query: QueryInput): { afterId: number | null; limit: number } {
   const cursor = single(query, 'cursor', QUERY_PARAMETERS);
   const rawLimit = single(query, 'limit', QUERY_PARAMETERS);
   let limit = DEFAULT_PAGE_SIZE;
@@ -144,5 +150,23 @@ export function parseBillingPage(query: QueryInput): {
     if (!/^\d+$/.test(rawLimit) || limit < 1 || limit > MAX_PAGE_SIZE)
       refuse(QUERY_PARAMETERS, 'limit', `must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
   }
-  return { filters, afterId: cursor === undefined ? null : decodeCursor(cursor), limit };
+  return { afterId: cursor === undefined ? null : decodeCursor(cursor), limit };
+}
+
+const ACT_FILTERS = ['customer', 'status', 'from', 'to', 'engagement'] as const;
+const ACT_STATUSES: readonly ActStatus[] = ['draft', 'issued', 'signed'];
+
+/** Filters and page position of `GET /v1/billing/acts`; the cursor is the last act id of the previous page. */
+export function parseActsQuery(query: QueryInput): { filters: ActFilters; beforeId: number | null; limit: number } {
+  refuseUnknown(query, [...ACT_FILTERS, ...PAGE], QUERY_PARAMETERS);
+  const { from, to, customerId, engagementId } = readFilters(query, QUERY_PARAMETERS);
+  const filters: ActFilters = { from, to, customer: customerId, engagement: engagementId };
+  const status = single(query, 'status', QUERY_PARAMETERS);
+  if (status !== undefined) {
+    if (!ACT_STATUSES.includes(status as ActStatus))
+      refuse(QUERY_PARAMETERS, 'status', `must be one of ${allowedValues(ACT_STATUSES)}`);
+    filters.status = status as ActStatus;
+  }
+  const { afterId, limit } = parsePage(query);
+  return { filters, beforeId: afterId, limit };
 }

@@ -1,5 +1,6 @@
 /** JSON shapes of billing records, summaries and acts. Money in kopecks, hours as decimal numbers. */
 import type { ActLineRow, ActRow } from '../db/queries/acts.ts';
+import { actNotice, type EngagementOutcome } from '../lib/acts.ts';
 import type { BillingRecordRow, BillingSummaryRow } from '../db/queries/billing-records.ts';
 
 const hours = (hundredths: number): number => hundredths / 100;
@@ -65,7 +66,20 @@ export function billingSummaryView(r: BillingSummaryRow) {
   };
 }
 
-export function actView(act: ActRow, lines: readonly ActLineRow[]) {
+/** The engagement of an act as the act view reads it, from a joined row or selectEngagementOutcome. */
+export function outcomeOf(
+  act: ActRow,
+  engagement: { engagement_status: string | null; engagement_closed_at: Date | null } | null,
+): EngagementOutcome | null {
+  if (!act.engagement_id || !engagement?.engagement_status) return null;
+  return {
+    engagementId: act.engagement_id,
+    status: engagement.engagement_status,
+    closedAt: engagement.engagement_closed_at,
+  };
+}
+
+export function actView(act: ActRow, lines: readonly ActLineRow[], outcome: EngagementOutcome | null) {
   return {
     id: act.id,
     number: act.number,
@@ -85,6 +99,8 @@ export function actView(act: ActRow, lines: readonly ActLineRow[]) {
     issuedAt: act.issued_at,
     signedBy: act.signed_by,
     signedAt: act.signed_at,
+    engagementStatus: outcome?.status ?? null,
+    notice: actNotice(outcome),
     lines: lines
       .filter((line) => line.act_id === act.id)
       .map((line) => ({

@@ -5,11 +5,11 @@
  * check every response they receive.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 import { AppError } from '../lib/errors.ts';
-import type { FieldError } from './validate.ts';
+import { fieldErrors, messageOf, summarize } from './field-errors.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
@@ -181,19 +181,6 @@ function safeDecode(value: string): string {
   }
 }
 
-export function fieldErrors(errors: ErrorObject[] | null | undefined, root = ''): FieldError[] {
-  return (errors ?? []).map((e) => {
-    const path = `${root}${e.instancePath}`;
-    if (e.keyword === 'additionalProperties') {
-      return { path, message: `unknown field "${String(e.params.additionalProperty)}"` };
-    }
-    if (e.keyword === 'required') {
-      return { path, message: `missing required field "${String(e.params.missingProperty)}"` };
-    }
-    return { path, message: e.message ?? 'is invalid' };
-  });
-}
-
 /** Checks the query of a request against the operation; 400 naming the first parameter at fault. */
 export function assertQuery(operation: Operation, query: Record<string, unknown>): void {
   const copy = { ...query };
@@ -205,7 +192,7 @@ export function assertQuery(operation: Operation, query: Record<string, unknown>
       return { path: name, message: `is not known here; ${known}` };
     }
     const name = e.instancePath.split('/')[1] ?? String(e.params.missingProperty ?? '');
-    const message = Array.isArray(query[name]) ? 'must be given once' : (e.message ?? 'is invalid');
+    const message = Array.isArray(query[name]) ? 'must be given once' : messageOf(e);
     return { path: name, message };
   });
   const first = errors[0]!;
@@ -223,14 +210,9 @@ export function assertPathParams(operation: Operation, params: Record<string, st
 export function assertBody(operation: Operation, body: unknown): void {
   if (!operation.validateBody || operation.validateBody(body)) return;
   const errors = fieldErrors(operation.validateBody.errors);
-  throw new AppError(
-    'request-invalid',
-    `The request body is invalid: ${errors
-      .slice(0, 5)
-      .map((e) => `${e.path || '(root)'} ${e.message}`)
-      .join('; ')}`,
-    { errors: errors.slice(0, 50) },
-  );
+  throw new AppError('request-invalid', `The request body is invalid: ${summarize(errors)}`, {
+    errors: errors.slice(0, 50),
+  });
 }
 
 /**
@@ -255,10 +237,7 @@ export function responseMismatch(
   }
   const validate = byType.get(mediaType);
   if (validate && !validate(response.body)) {
-    const errors = fieldErrors(validate.errors)
-      .slice(0, 5)
-      .map((e) => `${e.path || '(root)'} ${e.message}`);
-    return `${operation.operationId} ${response.status}: body does not match the document: ${errors.join('; ')}`;
+    return `${operation.operationId} ${response.status}: body does not match the document: ${summarize(fieldErrors(validate.errors))}`;
   }
   return null;
 }

@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { decideForCustomer } from '../activities/entitlement.ts';
 import { canonicalJson } from '../definitions/loader.ts';
-import type { JsonValue } from '../definitions/model.ts';
+import type { JsonSchema, JsonValue } from '../definitions/model.ts';
+import { selectCustomer } from '../db/queries/customers.ts';
 import { selectDefinition } from '../db/queries/definitions.ts';
 import { insertEngagement, type EngagementRow } from '../db/queries/engagements.ts';
 import { AppError } from '../lib/errors.ts';
@@ -18,6 +19,7 @@ import type { engagementWorkflow } from '../workflows/engagement.ts';
 import type { RouteDeps } from './app.ts';
 import { searchAttributesAtStart } from './engagement-view.ts';
 import { assertMatches } from './validate.ts';
+import { allowedValues, refuseField } from './field-errors.ts';
 import { sha256Hex } from '../lib/hash.ts';
 
 /** Body of `POST /v1/engagements`. */
@@ -27,6 +29,56 @@ export interface LaunchBody {
   customerId: string;
   projectId?: string | null;
   params?: Record<string, JsonValue>;
+}
+
+/** The launch parameter that names the engagement's project, by convention of the catalog's inputs. */
+export const PROJECT_PARAMETER = 'projectId';
+
+function declaresProject(inputs: JsonSchema): boolean {
+  const properties = typeof inputs === 'object' ? inputs['properties'] : undefined;
+  return (
+    !!properties && typeof properties === 'object' && !Array.isArray(properties) && PROJECT_PARAMETER in properties
+  );
+}
+
+/**
+ * One project per engagement: the top-level `projectId` and `params.projectId` name the same one or
+ * only one of them is given. A definition whose inputs take a `projectId` gets the top-level one
+ * when its parameter is left out. Returns the engagement's project, or null.
+ */
+function oneProjectId(inputs: JsonSchema, top: string | null, params: Record<string, JsonValue>): string | null {
+  const named = params[PROJECT_PARAMETER];
+  if (top !== null && named !== undefined && named !== top) {
+    refuseField(
+      `/params/${PROJECT_PARAMETER}`,
+      `names project ${JSON.stringify(named)} but projectId names "${top}"; an engagement works on one project, give it once`,
+      { code: 'reference-invalid' },
+    );
+  }
+  if (top !== null && named === undefined && declaresProject(inputs)) params[PROJECT_PARAMETER] = top;
+  return top ?? (typeof named === 'string' ? named : null);
+}
+
+/** 422 unless the customer exists and, when a project is named, the project is one of its own. */
+async function assertCustomerProject(
+  pool: RouteDeps['pool'],
+  customerId: string,
+  projectId: string | null,
+  projectPath: string,
+): Promise<void> {
+  const customer = await selectCustomer(pool, customerId);
+  if (!customer) {
+    refuseField('/customerId', `names no customer "${customerId}"; list them at GET /v1/customers`, {
+      code: 'reference-invalid',
+    });
+  }
+  if (projectId === null || customer.projects.some((p) => p.id === projectId)) return;
+  const own = customer.projects.map((p) => p.id);
+  refuseField(
+    projectPath,
+    `names no project of customer ${customerId}: "${projectId}"; its projects are ${own.length ? allowedValues(own) : 'none'} (GET /v1/customers/${customerId})`,
+    { code: 'reference-invalid' },
+  );
 }
 
 export interface Launched {
@@ -57,8 +109,9 @@ export async function launchEngagement(
     );
   }
   const params = structuredClone(body.params ?? {});
+  const projectId = oneProjectId(definition.snapshot.inputs, body.projectId ?? null, params);
   assertMatches(definition.snapshot.inputs, params, { code: 'request-invalid', what: 'params', root: '/params' });
-  const projectId = body.projectId ?? null;
+  await assertCustomerProject(pool, body.customerId, projectId, body.projectId ? '/projectId' : '/params/projectId');
   const requestSha256 = sha256Hex(canonicalJson({ ...body, version: definition.version, projectId, params }));
 
   const { row, created } = await insertEngagement(pool, {
@@ -72,12 +125,6 @@ export async function launchEngagement(
     launchedBy,
     idempotencyKey,
     requestSha256,
-  }).catch((error: { code?: string; constraint?: string }) => {
-    if (error.code === '23503') {
-      const what = error.constraint?.includes('project') ? `project ${projectId}` : `customer ${body.customerId}`;
-      throw new AppError('request-invalid', `Unknown ${what}.`, { errors: [{ path: '', message: `unknown ${what}` }] });
-    }
-    throw error;
   });
   if (!created && row.request_sha256 !== requestSha256) {
     throw new AppError(

@@ -11,6 +11,7 @@ import { AppError } from '../lib/errors.ts';
 import { authenticate } from './auth.ts';
 import type { SessionSettings } from '../lib/sessions.ts';
 import { assertMayCall, isPublic } from './authorization.ts';
+import { pathOfNul, refuseField } from './field-errors.ts';
 import { assertBody, assertPathParams, assertQuery, type Contract, type Operation } from './contract.ts';
 
 /** Requests per window; every limit is per minute except `publicRequestsPer10Minutes`. */
@@ -195,8 +196,9 @@ export function createGate(options: {
   const validate: RequestHandler = (req, _res, next) => {
     const operation = req.operation!;
     if (req.nulInBody || req.originalUrl.includes('%00')) {
-      throw new AppError('request-invalid', 'Text may not contain the NUL character (\\u0000).', {
-        errors: [{ path: '', message: 'contains the NUL character' }],
+      const path = req.originalUrl.includes('%00') ? 'url' : (pathOfNul(req.body) ?? 'body');
+      refuseField(path, 'contains the NUL character (\\u0000), which text may not hold', {
+        detail: `Text may not contain the NUL character (\\u0000): ${path}.`,
       });
     }
     assertQuery(operation, req.query as Record<string, unknown>);

@@ -12,6 +12,29 @@ export function encodeCursor(createdAt: string, id: string): string {
   return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
 }
 
+/** A cursor of a list in id order: the id of the last row of the page. */
+export function encodeIdCursor(id: string): string {
+  return Buffer.from(JSON.stringify([id])).toString('base64url');
+}
+
+export function decodeIdCursor(cursor: string, idPattern: RegExp): string {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string' && idPattern.test(value[0])) {
+      return value[0];
+    }
+  } catch {
+    // falls through to the refusal
+  }
+  return refuseCursor();
+}
+
+function refuseCursor(): never {
+  throw new AppError('request-invalid', 'Query parameter "cursor" is not a cursor this API returned.', {
+    errors: [{ path: 'cursor', message: 'is not a cursor this API returned' }],
+  });
+}
+
 export function decodeCursor(cursor: string, idPattern: RegExp = /^.{1,300}$/): { createdAt: string; id: string } {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -28,9 +51,7 @@ export function decodeCursor(cursor: string, idPattern: RegExp = /^.{1,300}$/): 
   } catch {
     // falls through to the refusal
   }
-  throw new AppError('request-invalid', 'Query parameter "cursor" is not a cursor this API returned.', {
-    errors: [{ path: 'cursor', message: 'is not a cursor this API returned' }],
-  });
+  return refuseCursor();
 }
 
 /** The validated `limit` query value (the gate checked its range), or the default. */

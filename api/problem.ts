@@ -37,6 +37,7 @@ const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   'rate-card-missing': { status: 422, title: 'No rate card in force' },
   'upload-exists': { status: 409, title: 'A different file of this name was uploaded already' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  'reference-invalid': { status: 422, title: 'The request names something that does not exist or does not fit' },
 };
 
 /** Status of every error code; the OpenAPI document lists the same set. */

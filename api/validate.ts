@@ -2,9 +2,10 @@
  * JSON Schema validation at the API edge: request bodies, launch parameters against a
  * definition's `inputs`, task results against a task's form. Compiled validators are cached.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { AppError, type ErrorCode } from '../lib/errors.ts';
+import { fieldErrors, summarize } from './field-errors.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
@@ -21,23 +22,6 @@ function compile(schema: object | boolean): ValidateFunction {
   return validate;
 }
 
-export interface FieldError {
-  path: string;
-  message: string;
-}
-
-function describe(errors: ErrorObject[] | null | undefined, root: string): FieldError[] {
-  return (errors ?? []).map((e) => {
-    const path = `${root}${e.instancePath}`;
-    if (e.keyword === 'additionalProperties') {
-      return { path, message: `unknown field "${String(e.params.additionalProperty)}"` };
-    }
-    if (e.keyword === 'required')
-      return { path, message: `missing required field "${String(e.params.missingProperty)}"` };
-    return { path, message: e.message ?? 'is invalid' };
-  });
-}
-
 /**
  * Validates `value` (defaults from the schema are filled in place) and throws an AppError with
  * `errors[]` naming each field when it does not match.
@@ -49,10 +33,6 @@ export function assertMatches(
 ): void {
   const validate = compile(schema);
   if (validate(value)) return;
-  const errors = describe(validate.errors, options.root ?? '');
-  throw new AppError(
-    options.code,
-    `${options.what} is invalid: ${errors.map((e) => `${e.path || '(root)'} ${e.message}`).join('; ')}`,
-    { errors },
-  );
+  const errors = fieldErrors(validate.errors, options.root ?? '');
+  throw new AppError(options.code, `${options.what} is invalid: ${summarize(errors, errors.length)}`, { errors });
 }

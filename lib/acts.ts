@@ -4,6 +4,7 @@
  * db/queries/acts.ts and activities/acts.ts.
  */
 import { CATEGORIES, type Category } from '../definitions/model.ts';
+import { kyivDate } from './calendar.ts';
 import { AppError } from './errors.ts';
 import {
   priceNormLine,
@@ -44,11 +45,17 @@ export function requiredStatusBefore(to: Exclude<ActStatus, 'draft'>): ActStatus
 /** Throws BillingConflict unless `from → to` is draft → issued or issued → signed. */
 export function assertActTransition(number: string, from: ActStatus, to: Exclude<ActStatus, 'draft'>): void {
   if (PREVIOUS[to] !== from) {
-    throw new BillingConflict('act-status', `Act ${number} is ${from}; only a ${PREVIOUS[to]} act can be ${to}.`, {
-      actNumber: number,
-      actStatus: from,
-      requested: to,
-    });
+    const needed = PREVIOUS[to];
+    const next = from === 'draft' ? 'issue it first' : from === 'issued' ? 'sign it' : 'it is final';
+    throw new BillingConflict(
+      'act-status',
+      `Act ${number} is ${from}; only ${needed === 'issued' ? 'an' : 'a'} ${needed} act can be ${to} (${next}).`,
+      {
+        actNumber: number,
+        actStatus: from,
+        requested: to,
+      },
+    );
   }
 }
 
@@ -140,4 +147,40 @@ export function buildActLines(
     });
   }
   return { vatRatePercent: vendorVatPayer ? VAT_RATE_PERCENT : 0, ...sumLines(lines), lines, nettedEntryIds };
+}
+
+/** How the engagement an act bills stands, as the act's notice and warnings read it. */
+export interface EngagementOutcome {
+  engagementId: string;
+  status: string;
+  closedAt: Date | null;
+}
+
+/**
+ * What the act itself says about an engagement that ended without completing (docs/acts.md): a
+ * failed or cancelled engagement is billed for the work done — each step completed before the end,
+ * at its norm-hours under the approved estimate or the contract — and nothing for steps not done.
+ * Null for every other engagement.
+ */
+export function actNotice(outcome: EngagementOutcome | null): string | null {
+  if (!outcome || (outcome.status !== 'FAILED' && outcome.status !== 'CANCELLED')) return null;
+  const how = outcome.status === 'FAILED' ? 'failed' : 'was cancelled';
+  const when = outcome.closedAt ? ` on ${kyivDate(outcome.closedAt)}` : '';
+  return (
+    `Engagement ${outcome.engagementId} ${how}${when}, before it was completed. This act bills the work done ` +
+    'until then: each step completed, at its norm-hours under the approved estimate or the contract. ' +
+    'Steps not done are not billed.'
+  );
+}
+
+/** What finance should know before issuing (or creating) the act; empty when nothing is unusual. */
+export function actWarnings(outcome: EngagementOutcome | null): string[] {
+  const notice = actNotice(outcome);
+  if (notice) return [notice];
+  if (outcome && !['COMPLETED', 'DENIED'].includes(outcome.status)) {
+    return [
+      `Engagement ${outcome.engagementId} is still ${outcome.status.toLowerCase().replace('_', ' ')}: this act bills the work done so far; later work goes on a further act.`,
+    ];
+  }
+  return [];
 }

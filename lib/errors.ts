@@ -60,7 +60,9 @@ export type ErrorCode =
   /** A file of this name was uploaded to the engagement already, with other content; uploads never change. */
   | 'upload-exists'
   /** The path exists, but not with this method; the Allow header lists the methods it takes. */
-  | 'method-not-allowed';
+  | 'method-not-allowed'
+  /** The request names a customer or project that does not exist or does not fit the rest of it; `errors[]` names the field. */
+  | 'reference-invalid';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

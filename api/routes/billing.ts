@@ -6,7 +6,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router } from 'express';
 import { createEngagementAct, moveAct } from '../../activities/acts.ts';
-import { selectActLines, selectActsOfEngagement } from '../../db/queries/acts.ts';
+import {
+  selectActLines,
+  selectActsOfEngagement,
+  selectEngagementOutcome,
+  selectVisibleActsPage,
+} from '../../db/queries/acts.ts';
 import {
   selectBillingRecord,
   selectBillingRecordsPage,
@@ -14,13 +19,13 @@ import {
   streamBillingRecordBatches,
 } from '../../db/queries/billing-records.ts';
 import { insertReversingEntry } from '../../db/queries/billing-reversals.ts';
-import { BillingConflict } from '../../lib/acts.ts';
+import { actWarnings, BillingConflict } from '../../lib/acts.ts';
 import { kyivDate } from '../../lib/calendar.ts';
 import { AppError } from '../../lib/errors.ts';
 import { callerOf } from '../auth.ts';
 import { billingCsvChunks } from '../billing-csv.ts';
-import { encodeCursor, parseBillingFilters, parseBillingPage } from '../billing-query.ts';
-import { actView, billingRecordView, billingSummaryView } from '../billing-view.ts';
+import { encodeCursor, parseActsQuery, parseBillingFilters, parseBillingPage } from '../billing-query.ts';
+import { actView, billingRecordView, billingSummaryView, outcomeOf } from '../billing-view.ts';
 import { UUID } from '../page.ts';
 import type { RouteDeps } from '../app.ts';
 import { visibleEngagement } from './engagements.ts';
@@ -119,7 +124,29 @@ export function billingRoutes(deps: RouteDeps): Router {
       createdBy: callerOf(req).id,
       vendorVatPayer,
     });
-    res.status(201).location(`/v1/billing/acts/${body.engagementId}`).json(actView(act, lines));
+    const outcome = outcomeOf(act, await selectEngagementOutcome(pool, act.engagement_id));
+    res
+      .status(201)
+      .location(`/v1/billing/acts/${body.engagementId}`)
+      .json({ ...actView(act, lines, outcome), warnings: actWarnings(outcome) });
+  });
+
+  /** `GET /v1/billing/acts?customer=&status=&from=&to=&engagement=&cursor=&limit=`, newest first. */
+  router.get('/acts', async (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    const { filters, beforeId, limit } = parseActsQuery(query);
+    const { rows, more } = await selectVisibleActsPage(pool, callerOf(req), filters, { beforeId, limit });
+    const lines = rows.length
+      ? await selectActLines(
+          pool,
+          rows.map((act) => act.id),
+        )
+      : [];
+    const last = rows.at(-1);
+    res.json({
+      items: rows.map((act) => actView(act, lines, outcomeOf(act, act))),
+      nextCursor: more && last ? encodeCursor(last.id) : null,
+    });
   });
 
   router.get('/acts/:engagementId', async (req, res) => {
@@ -134,7 +161,8 @@ export function billingRoutes(deps: RouteDeps): Router {
           acts.map((act) => act.id),
         )
       : [];
-    res.json({ items: acts.map((act) => actView(act, lines)) });
+    const outcome = await selectEngagementOutcome(pool, engagementId);
+    res.json({ items: acts.map((act) => actView(act, lines, outcomeOf(act, outcome))) });
   });
 
   for (const [step, to] of [
@@ -144,7 +172,10 @@ export function billingRoutes(deps: RouteDeps): Router {
     router.post(`/acts/:actId/${step}`, async (req, res) => {
       const actId = positiveId(String(req.params.actId), 'act');
       const act = await moveAct(pool, { actId, to, by: callerOf(req).id });
-      res.json(actView(act, await selectActLines(pool, [act.id])));
+      const outcome = outcomeOf(act, await selectEngagementOutcome(pool, act.engagement_id));
+      // Issuing puts the act in front of the customer: say what is unusual about what it bills.
+      const warnings = to === 'issued' ? actWarnings(outcome) : [];
+      res.json({ ...actView(act, await selectActLines(pool, [act.id]), outcome), warnings });
     });
   }
 

@@ -1,13 +1,16 @@
 /**
- * Customers. For now: the entitlement decision for a service on a date, with its basis — the same
- * decision the engagement gate would make (activities/entitlement.ts).
+ * Customers: the list and one customer, each with its projects (the ids a launch names), and the
+ * entitlement decision for a service on a date with its basis — the same decision the engagement
+ * gate would make (activities/entitlement.ts).
  */
 import { Router } from 'express';
 import { ApplicationFailure } from '@temporalio/common';
 import { decideForCustomer } from '../../activities/entitlement.ts';
 import { isIsoDate, kyivDate } from '../../lib/calendar.ts';
 import { AppError } from '../../lib/errors.ts';
+import { selectCustomer, selectCustomersPage, type CustomerRow } from '../../db/queries/customers.ts';
 import type { AppDeps } from '../app.ts';
+import { decodeIdCursor, encodeIdCursor, pageLimit } from '../page.ts';
 
 const PARAMETERS = ['service', 'date', 'project'];
 
@@ -25,9 +28,38 @@ function single(query: Record<string, unknown>, name: string): string | undefine
   return value;
 }
 
+export function customerView(c: CustomerRow) {
+  return {
+    id: c.id,
+    name: c.name,
+    edrpou: c.edrpou,
+    vatPayer: c.vat_payer,
+    kind: c.kind,
+    projects: c.projects,
+  };
+}
+
+const CUSTOMER_ID = /^.{1,200}$/;
+
 export function customerRoutes(deps: AppDeps): Router {
   const router = Router();
   const { pool } = deps;
+
+  /** `GET /v1/customers?cursor=&limit=`: every customer in id order, with its projects. */
+  router.get('/', async (req, res) => {
+    const query = req.query as Record<string, string | undefined>;
+    const afterId = query.cursor === undefined ? null : decodeIdCursor(query.cursor, CUSTOMER_ID);
+    const { rows, more } = await selectCustomersPage(pool, { afterId, limit: pageLimit(query.limit) });
+    const last = rows.at(-1);
+    res.json({ items: rows.map(customerView), nextCursor: more && last ? encodeIdCursor(last.id) : null });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const customer = await selectCustomer(pool, String(req.params.id));
+    if (!customer)
+      throw new AppError('not-found', `No customer ${String(req.params.id)}. List them at GET /v1/customers.`);
+    res.json(customerView(customer));
+  });
 
   /** `GET /v1/customers/:id/entitlement?service=X-AUDIT&date=2026-03-01&project=…` */
   router.get('/:id/entitlement', async (req, res) => {

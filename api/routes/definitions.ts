@@ -25,6 +25,7 @@ import { isIsoDate, kyivDate } from '../../lib/calendar.ts';
 import { AppError } from '../../lib/errors.ts';
 import { VAT_RATE_PERCENT } from '../../lib/money.ts';
 import { callerOf } from '../auth.ts';
+import { allowedValues, refuseField } from '../field-errors.ts';
 import { assertMatches } from '../validate.ts';
 
 /** The name a posted source goes by in error positions. */
@@ -139,7 +140,7 @@ export function definitionRoutes(deps: DefinitionRoutesDeps): Router {
   router.get('/:id/graph', async (req, res) => {
     const format = req.query['format'];
     if (format !== undefined && format !== 'svg' && format !== 'mermaid') {
-      throw new AppError('request-invalid', 'format must be svg or mermaid.');
+      refuseField('format', `must be one of ${allowedValues(['svg', 'mermaid'])}`);
     }
     const row = await definitionOf(pool, req);
     const wanted = format === 'svg' ? 'image/svg+xml' : format === 'mermaid' ? 'text/vnd.mermaid' : undefined;
@@ -153,14 +154,10 @@ export function definitionRoutes(deps: DefinitionRoutesDeps): Router {
     const body = (req.body ?? {}) as { inputs?: unknown; date?: unknown; version?: unknown };
     const inputs = body.inputs;
     if (inputs === null || typeof inputs !== 'object' || Array.isArray(inputs)) {
-      throw new AppError('request-invalid', 'inputs must be an object of launch parameters.', {
-        errors: [{ path: 'inputs', message: 'must be an object' }],
-      });
+      refuseField('/inputs', 'must be an object of launch parameters');
     }
     if (body.date !== undefined && !isIsoDate(body.date)) {
-      throw new AppError('request-invalid', 'date must be a calendar date YYYY-MM-DD.', {
-        errors: [{ path: 'date', message: 'must be a date YYYY-MM-DD' }],
-      });
+      refuseField('/date', 'must be a calendar date YYYY-MM-DD');
     }
     const row = await definitionOf(pool, req, body.version);
     // The inputs a launch would accept; validated on a copy, so the estimate names the defaults it took.

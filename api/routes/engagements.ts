@@ -21,6 +21,7 @@ import { workflowUiLink } from '../temporal-client.ts';
 import { callerOf, type Caller } from '../auth.ts';
 import { decodeCursor, encodeCursor, pageLimit, UUID } from '../page.ts';
 import type { RouteDeps } from '../app.ts';
+import { refuseField } from '../field-errors.ts';
 
 export type { LaunchBody };
 
@@ -37,7 +38,9 @@ export function engagementRoutes(deps: RouteDeps): Router {
     const caller = callerOf(req);
     const idempotencyKey = req.get('idempotency-key')?.trim() || null;
     if (idempotencyKey !== null && idempotencyKey.length > 200) {
-      throw new AppError('request-invalid', 'The Idempotency-Key header must be at most 200 characters.');
+      refuseField('Idempotency-Key', 'must be at most 200 characters', {
+        detail: 'The Idempotency-Key header must be at most 200 characters.',
+      });
     }
     const { row, created, entitlement } = await launchEngagement(
       deps,

@@ -17,6 +17,7 @@ import {
 import { apiKeyView, mintKey, userView } from '../accounts.ts';
 import type { Category } from '../../definitions/model.ts';
 import { callerOf } from '../auth.ts';
+import { refuseField } from '../field-errors.ts';
 import type { RouteDeps } from '../app.ts';
 
 /** Body of `POST /v1/users/:id/keys` (schema: CreateKeyBody). */
@@ -36,9 +37,7 @@ export interface CreateUserBody {
   key?: CreateKeyBody;
 }
 
-function refuse(path: string, message: string): never {
-  throw new AppError('request-invalid', `${path} ${message}.`, { errors: [{ path, message }] });
-}
+const refuse = (path: string, message: string): never => refuseField(path, message);
 
 function checkExpiry(expiresAt: string | undefined, path: string): string | null {
   if (expiresAt === undefined) return null;

@@ -5,6 +5,7 @@
 import type { Category } from '../../definitions/model.ts';
 import type { ActStatus } from '../../lib/acts.ts';
 import type { Queryable } from '../pool.ts';
+import { binder, ENGAGEMENT_VISIBLE, viewerParams, type Viewer } from './visibility.ts';
 
 export interface ActRow {
   id: number;
@@ -204,6 +205,64 @@ export async function updateActStatus(
   const { rows } = await db.query<ActRow>(
     `UPDATE acts SET status = $3, ${stamp} WHERE id = $1 AND status = $2 RETURNING *`,
     [p.actId, p.from, p.to, p.by],
+  );
+  return rows[0] ?? null;
+}
+
+/** An act with how its engagement ended (null for an act billing no engagement). */
+export interface ActWithEngagementRow extends ActRow {
+  engagement_status: string | null;
+  engagement_closed_at: Date | null;
+}
+
+export interface ActFilters {
+  customer?: string;
+  status?: ActStatus;
+  engagement?: string;
+  /** Act dates from/to, inclusive (YYYY-MM-DD). */
+  from?: string;
+  to?: string;
+}
+
+/**
+ * Acts the viewer may see (those of the engagements they see: docs/authorization.md), newest first,
+ * before `beforeId`; one row more than `limit` says another page follows.
+ */
+export async function selectVisibleActsPage(
+  db: Queryable,
+  viewer: Viewer,
+  filters: ActFilters,
+  page: { beforeId: number | null; limit: number },
+): Promise<{ rows: ActWithEngagementRow[]; more: boolean }> {
+  const params: unknown[] = viewerParams(viewer);
+  const bind = binder(params);
+  const where = [ENGAGEMENT_VISIBLE];
+  if (filters.customer !== undefined) where.push(`a.customer_id = ${bind(filters.customer)}`);
+  if (filters.status !== undefined) where.push(`a.status = ${bind(filters.status)}`);
+  if (filters.engagement !== undefined) where.push(`a.engagement_id = ${bind(filters.engagement)}::uuid`);
+  if (filters.from !== undefined) where.push(`a.act_date >= ${bind(filters.from)}::date`);
+  if (filters.to !== undefined) where.push(`a.act_date <= ${bind(filters.to)}::date`);
+  if (page.beforeId !== null) where.push(`a.id < ${bind(page.beforeId)}`);
+  const { rows } = await db.query<ActWithEngagementRow>(
+    `SELECT a.*, e.status AS engagement_status, e.closed_at AS engagement_closed_at
+     FROM acts a LEFT JOIN engagements e ON e.id = a.engagement_id
+     WHERE ${where.join(' AND ')}
+     ORDER BY a.id DESC
+     LIMIT ${bind(page.limit + 1)}`,
+    params,
+  );
+  return { rows: rows.slice(0, page.limit), more: rows.length > page.limit };
+}
+
+/** How the engagement of an act ended: its status and when it closed; null when there is none. */
+export async function selectEngagementOutcome(
+  db: Queryable,
+  engagementId: string | null,
+): Promise<{ engagement_status: string; engagement_closed_at: Date | null } | null> {
+  if (engagementId === null) return null;
+  const { rows } = await db.query<{ engagement_status: string; engagement_closed_at: Date | null }>(
+    'SELECT status AS engagement_status, closed_at AS engagement_closed_at FROM engagements WHERE id = $1',
+    [engagementId],
   );
   return rows[0] ?? null;
 }

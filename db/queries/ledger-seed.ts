@@ -36,17 +36,24 @@ export async function upsertSeedContract(
   );
 }
 
-/** `count` completed engagements of a service for the customer; returns their ids. */
+/** `count` engagements of a service for the customer, ended as `status` (COMPLETED by default); returns their ids. */
 export async function insertSeedEngagements(
   db: Queryable,
-  p: { customerId: string; serviceCode: string; count: number; launchedBy: string; projectId: string | null },
+  p: {
+    customerId: string;
+    serviceCode: string;
+    count: number;
+    launchedBy: string;
+    projectId: string | null;
+    status?: 'COMPLETED' | 'FAILED' | 'CANCELLED';
+  },
 ): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO engagements (id, definition_id, definition_version, service_code, customer_id, project_id, status,
                               launched_by, closed_at)
-     SELECT gen_random_uuid(), 'seed', 1, $2, $1, $5, 'COMPLETED', $4, now() FROM generate_series(1, $3)
+     SELECT gen_random_uuid(), 'seed', 1, $2, $1, $5, $6, $4, now() FROM generate_series(1, $3)
      RETURNING id`,
-    [p.customerId, p.serviceCode, p.count, p.launchedBy, p.projectId],
+    [p.customerId, p.serviceCode, p.count, p.launchedBy, p.projectId, p.status ?? 'COMPLETED'],
   );
   return rows.map((row) => row.id);
 }

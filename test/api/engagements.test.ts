@@ -182,7 +182,7 @@ describe('engagements: list, timeline and idempotent launch', () => {
       priority: 'high',
     });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.errors).toEqual([{ path: '', message: 'unknown field "priority"' }]);
+    expect(unknown.body.errors).toEqual([{ path: '/priority', message: 'unknown field "priority"' }]);
     const wrong = await pm('POST', '/v1/engagements', { definitionId: 7, customerId: 'kp-teplomerezha' });
     expect(wrong.status).toBe(400);
     expect(wrong.body.errors).toEqual([{ path: '/definitionId', message: 'must be string' }]);

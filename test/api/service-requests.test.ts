@@ -182,7 +182,7 @@ describe('service requests: intake and triage', () => {
         text: 'Long enough text.',
         admin: true,
       },
-      '',
+      '/admin',
     ],
   ])('when the form is sent as %j, then 400 names %s', async (body, path) => {
     const response = await apiClient(stack, null)('POST', '/v1/requests', body);

@@ -59,7 +59,7 @@ describe('users and API keys', () => {
     [{ id: 'x.pm', name: 'X', role: 'pm', key: { expiresAt: '2001-01-01T00:00:00Z' } }, '/key/expiresAt'],
     [{ id: 'X Y', name: 'X', role: 'pm' }, '/id'],
     [{ id: 'x.pm', name: 'X', role: 'boss' }, '/role'],
-    [{ id: 'x.pm', name: 'X', role: 'pm', password: 'secret' }, ''],
+    [{ id: 'x.pm', name: 'X', role: 'pm', password: 'secret' }, '/password'],
   ])('when a user is created as %j, then 400 names %s and no user exists', async (body, path) => {
     const response = await apiClient(stack, 'admin')('POST', '/v1/users', body);
     expect(response.status).toBe(400);

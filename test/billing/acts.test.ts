@@ -36,13 +36,19 @@ describe('acts of services rendered', () => {
   });
 
   /** Engagements with billable seeded entries (three categories each), ready to be billed. */
-  async function seededEngagements(count: number, batch: string): Promise<string[]> {
+  async function seededEngagements(
+    count: number,
+    batch: string,
+    status: 'COMPLETED' | 'FAILED' | 'CANCELLED' = 'COMPLETED',
+    customerId = 'kp-vodokanal',
+  ): Promise<string[]> {
     const ids = await insertSeedEngagements(stack.pool, {
-      customerId: 'kp-vodokanal',
+      customerId,
       serviceCode: 'X-CALIB',
       count,
       launchedBy: 'olena.pm',
       projectId: null,
+      status,
     });
     await insertSeedEntries(stack.pool, {
       engagementIds: ids,
@@ -202,6 +208,9 @@ describe('acts of services rendered', () => {
 
     const signDraft = await finance('POST', `/v1/billing/acts/${act.id}/sign`);
     expect(signDraft.status).toBe(409);
+    expect(signDraft.body.detail).toBe(
+      `Act ${act.number} is draft; only an issued act can be signed (issue it first).`,
+    );
     expect(signDraft.body).toMatchObject({
       type: '/problems/act-status',
       status: 409,
@@ -234,6 +243,79 @@ describe('acts of services rendered', () => {
       stack.pool.query(`UPDATE acts SET amount_excl_vat_kopecks = 1 WHERE id = $1`, [act.id]),
     ).rejects.toThrow();
     await expect(stack.pool.query(`DELETE FROM acts WHERE id = $1`, [act.id])).rejects.toThrow(/never deleted/);
+  });
+
+  it.each(['FAILED', 'CANCELLED'] as const)(
+    'when the engagement %s, then its act bills the work done, says so, and creating and issuing it warn',
+    async (status) => {
+      const [engagement] = await seededEngagements(1, `ended-${status}`, status);
+      const finance = apiClient(stack, 'maria.finance');
+      const created = await finance('POST', '/v1/billing/acts', { engagementId: engagement });
+      expect(created.status).toBe(201);
+      expect(created.body.amountExclVatKopecks).toBeGreaterThan(0);
+      expect(created.body.engagementStatus).toBe(status);
+      const how = status === 'FAILED' ? 'failed' : 'was cancelled';
+      expect(created.body.notice).toContain(`Engagement ${engagement} ${how} on `);
+      expect(created.body.notice).toContain('bills the work done until then');
+      expect(created.body.warnings).toEqual([created.body.notice]);
+      const issued = await finance('POST', `/v1/billing/acts/${created.body.id}/issue`);
+      expect(issued.status).toBe(200);
+      expect(issued.body.warnings).toEqual([created.body.notice]);
+      const signed = await finance('POST', `/v1/billing/acts/${created.body.id}/sign`);
+      expect(signed.body).toMatchObject({ status: 'signed', notice: created.body.notice, warnings: [] });
+      const listed = await finance('GET', `/v1/billing/acts?engagement=${engagement}`);
+      expect(listed.body.items.map((a: { notice: string }) => a.notice)).toEqual([created.body.notice]);
+    },
+  );
+
+  it('when a completed engagement is billed, then its act has no notice and issuing it warns of nothing', async () => {
+    const [engagement] = await seededEngagements(1, 'ended-well');
+    const finance = apiClient(stack, 'maria.finance');
+    const created = await finance('POST', '/v1/billing/acts', { engagementId: engagement });
+    expect(created.body).toMatchObject({ engagementStatus: 'COMPLETED', notice: null, warnings: [] });
+    expect((await finance('POST', `/v1/billing/acts/${created.body.id}/issue`)).body.warnings).toEqual([]);
+  });
+
+  it('when acts are listed with filters, then each filter narrows the list, pages follow the cursor and PMs see their own', async () => {
+    const finance = apiClient(stack, 'maria.finance');
+    const lubny = await seededEngagements(3, 'list', 'COMPLETED', 'lubny-vodokanal');
+    const ids: number[] = [];
+    for (const engagementId of lubny) {
+      ids.push((await finance('POST', '/v1/billing/acts', { engagementId, date: '2026-04-1' + ids.length })).body.id);
+    }
+    await finance('POST', `/v1/billing/acts/${ids[0]}/issue`);
+    const list = async (query: string) => {
+      const response = await finance('GET', `/v1/billing/acts?${query}`);
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+      return response.body;
+    };
+    expect((await list('customer=lubny-vodokanal')).items.map((a: { id: number }) => a.id)).toEqual([...ids].reverse());
+    expect((await list('customer=lubny-vodokanal&status=issued')).items.map((a: { id: number }) => a.id)).toEqual([
+      ids[0],
+    ]);
+    expect(
+      (await list('customer=lubny-vodokanal&from=2026-04-11&to=2026-04-12')).items.map((a: { id: number }) => a.id),
+    ).toEqual([ids[2], ids[1]]);
+    const first = await list('customer=lubny-vodokanal&limit=2');
+    expect(first.items).toHaveLength(2);
+    const second = await list(`customer=lubny-vodokanal&limit=2&cursor=${first.nextCursor}`);
+    expect(second).toMatchObject({ items: [{ id: ids[0] }], nextCursor: null });
+
+    const wrong = await finance('GET', '/v1/billing/acts?status=paid');
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.errors).toEqual([{ path: 'status', message: 'must be one of "draft", "issued" or "signed"' }]);
+
+    // olena.pm launched the seeded engagements, so she sees their acts; a PM of nobody's sees none.
+    const pmList = await apiClient(stack, 'olena.pm')('GET', '/v1/billing/acts?customer=lubny-vodokanal');
+    expect(pmList.body.items).toHaveLength(3);
+    const created = await apiClient(stack, 'admin')('POST', '/v1/users', {
+      id: 'stepan.pm',
+      name: 'Stepan (PM)',
+      role: 'pm',
+      key: {},
+    });
+    stack.keys['stepan.pm'] = created.body.apiKey.key as string;
+    expect((await apiClient(stack, 'stepan.pm')('GET', '/v1/billing/acts')).body.items).toEqual([]);
   });
 
   it('when a PM or an engineer touches acts, then the PM may only read them and the engineer gets 403', async () => {

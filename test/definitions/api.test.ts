@@ -211,7 +211,7 @@ describe('the definitions API', () => {
       expect(wrong.status).toBe(400);
       expect(wrong.body.errors).toEqual(
         expect.arrayContaining([
-          { path: '/inputs', message: 'missing required field "projectId"' },
+          { path: '/inputs/projectId', message: 'missing required field "projectId"' },
           expect.objectContaining({ path: '/inputs/datasets' }),
         ]),
       );
