@@ -17,6 +17,7 @@ export interface TimelineEvent {
     | 'task-claimed'
     | 'task-completed'
     | 'task-cancelled'
+    | 'cancel-requested'
     | 'closed';
   /** The user who acted; null for the system. */
   by: string | null;
@@ -26,6 +27,8 @@ export interface TimelineEvent {
   status?: string;
   hoursSpent?: number;
   decision?: string;
+  /** Why the engagement was cancelled, as the one who cancelled it said. */
+  reason?: string;
 }
 
 const ORDER: Record<TimelineEvent['event'], number> = {
@@ -36,7 +39,8 @@ const ORDER: Record<TimelineEvent['event'], number> = {
   'task-completed': 4,
   'task-cancelled': 4,
   'step-ended': 5,
-  closed: 6,
+  'cancel-requested': 6,
+  closed: 7,
 };
 
 export function buildTimeline(
@@ -74,8 +78,23 @@ export function buildTimeline(
       events.push({ at: task.updated_at.toISOString(), event: 'task-cancelled', by: null, ...where });
     }
   }
+  if (engagement.cancel_requested_at) {
+    events.push({
+      at: engagement.cancel_requested_at.toISOString(),
+      event: 'cancel-requested',
+      by: engagement.cancel_requested_by,
+      ...(engagement.cancel_reason ? { reason: engagement.cancel_reason } : {}),
+    });
+  }
   if (engagement.closed_at) {
-    events.push({ at: engagement.closed_at.toISOString(), event: 'closed', by: null, status: engagement.status });
+    const cancelled = engagement.status === 'CANCELLED' && engagement.cancel_requested_by !== null;
+    events.push({
+      at: engagement.closed_at.toISOString(),
+      event: 'closed',
+      by: cancelled ? engagement.cancel_requested_by : null,
+      status: engagement.status,
+      ...(cancelled && engagement.cancel_reason ? { reason: engagement.cancel_reason } : {}),
+    });
   }
   return events
     .map((event) => ({ ...event, at: new Date(event.at).toISOString() }))

@@ -19,6 +19,7 @@ const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   'task-not-assigned': { status: 404, title: 'Not found' },
   'four-eyes-violation': { status: 403, title: 'Four-eyes rule: someone else must approve' },
   'task-result-invalid': { status: 422, title: "The result does not match the task's form" },
+  'task-not-yet': { status: 409, title: 'The task cannot be completed yet' },
   'idempotency-conflict': { status: 409, title: 'Idempotency key reused with another request' },
   'engagement-not-running': { status: 409, title: 'The engagement is not running' },
   unavailable: { status: 503, title: 'Service temporarily unavailable' },

@@ -18,7 +18,7 @@ import type {
 } from './model.ts';
 import { billsByDefault } from './content-checks.ts';
 import type { AssigneeDefinition, DurationValue, ProcessDefinition, StepDefinition } from './schema.ts';
-import { bareExpression, compileTemplateString } from './template.ts';
+import { bareExpression, compileTemplateString } from '../workflows/template.ts';
 import { sha256Hex } from '../lib/hash.ts';
 
 export const DEFAULT_ACTIVITY_TIMEOUT_MS = 5 * 60_000;
@@ -55,6 +55,10 @@ function assignee(a: AssigneeDefinition): Assignee {
 
 function escalation(e: { after: DurationValue; to: AssigneeDefinition } | undefined): { escalation?: Escalation } {
   return e ? { escalation: { afterMs: ms(e.after), to: assignee(e.to) } } : {};
+}
+
+function notBefore(text: string | undefined): { notBefore?: string } {
+  return text === undefined ? {} : { notBefore: bareExpression(text).source };
 }
 
 function billing(b: { line?: string; hours?: Record<string, string> }): StepBilling {
@@ -100,6 +104,7 @@ function compileStep(step: StepDefinition, next: string | null, startOf: (steps:
         kind: 'task',
         ...(step.instructions === undefined ? {} : { instructions: compileTemplateString(step.instructions) }),
         assignee: assignee(step.assignee),
+        ...notBefore(step.notBefore),
         form: (step.form as JsonSchema | undefined) ?? null,
         ...(step.due === undefined ? {} : { dueMs: ms(step.due) }),
         reminders: (step.reminders ?? []).map((r) => ({ afterMs: ms(r) })),
@@ -111,6 +116,7 @@ function compileStep(step: StepDefinition, next: string | null, startOf: (steps:
         kind: 'approval',
         ...(step.instructions === undefined ? {} : { instructions: compileTemplateString(step.instructions) }),
         approvers: step.approvers.map(assignee),
+        ...notBefore(step.notBefore),
         rule: typeof step.rule === 'object' ? { kind: 'nOf', n: step.rule.nOf } : { kind: step.rule ?? 'all' },
         fourEyes: [...(step.fourEyes ?? [])],
         onReject: step.onReject?.goto ?? null,

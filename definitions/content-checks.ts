@@ -19,7 +19,12 @@ import type { JsonValue } from './model.ts';
 import type { StepDefinition } from './schema.ts';
 import { isServiceCode, SERVICE_CODES } from './services.ts';
 import { didYouMean } from './suggest.ts';
-import { bareExpression, templateExpressions, TemplateSyntaxError, type ExpressionSite } from './template.ts';
+import {
+  bareExpression,
+  templateExpressions,
+  TemplateSyntaxError,
+  type ExpressionSite,
+} from '../workflows/template.ts';
 import type { PathSegment } from './yaml-document.ts';
 
 const CEL_FUNCTIONS = 'size contains startsWith endsWith matches has int double string timestamp duration'.split(' ');
@@ -109,7 +114,9 @@ function checkStep(ctx: CheckContext, site: StepSite, stepIds: ReadonlySet<strin
     }
     case 'task':
     case 'approval': {
+      if (step.title !== undefined) expr([...path, 'title'], step.title, true);
       if (step.instructions !== undefined) expr([...path, 'instructions'], step.instructions, true);
+      if (step.notBefore !== undefined) expr([...path, 'notBefore'], step.notBefore, false);
       if (step.due !== undefined) checkDuration(ctx, [...path, 'due'], step.due);
       step.reminders?.forEach((r, i) => checkDuration(ctx, [...path, 'reminders', i], r));
       if (step.escalation) checkDuration(ctx, [...path, 'escalation', 'after'], step.escalation.after);

@@ -102,6 +102,8 @@ export interface TaskStep extends StepBase {
   kind: 'task';
   instructions?: Template;
   assignee: Assignee;
+  /** CEL expression giving the earliest time the task may be completed (e.g. the day of a training day). */
+  notBefore?: string;
   /** JSON Schema of the result; null accepts any object. */
   form: JsonSchema | null;
   dueMs?: number;
@@ -116,6 +118,8 @@ export interface ApprovalStep extends StepBase {
   kind: 'approval';
   instructions?: Template;
   approvers: Assignee[];
+  /** CEL expression giving the earliest time the approval may be decided. */
+  notBefore?: string;
   rule: ApprovalRule;
   /** Steps whose completers may not approve this step (four-eyes principle). */
   fourEyes: string[];

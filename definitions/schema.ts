@@ -105,6 +105,14 @@ const common = {
 /** Fields of the human step kinds (task, approval). */
 const human = {
   instructions: Type.Optional(Text),
+  notBefore: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: L.maxExpressionLength,
+      description:
+        'An expression giving the earliest time (ISO-8601 or timestamp) the step may be completed; earlier completions are refused.',
+    }),
+  ),
   due: Type.Optional(Duration),
   reminders: Type.Optional(Reminders),
   escalation: Type.Optional(Escalation),

@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'four-eyes-violation'
   /** A task result does not match the task's form. */
   | 'task-result-invalid'
+  /** The task may not be completed before its not-before time; the details give the time. */
+  | 'task-not-yet'
   /** The same idempotency key was reused with a different request. */
   | 'idempotency-conflict'
   /** The engagement is not running (completed, failed, cancelled). */

@@ -78,13 +78,17 @@ import {
 import {
   completeTaskUpdate,
   stateQuery,
+  stepActivityId,
   type EngagementInput,
   type EngagementResume,
   type EngagementState,
   type EngagementStatus,
   type EntitlementRecord,
   type StepRecord,
+  type TaskContext,
 } from './messages.ts';
+import { approvalInstructions, taskContext } from './task-context.ts';
+import { compileTemplateString, TemplateSyntaxError } from './template.ts';
 
 export interface EngagementResult {
   status: EngagementStatus;
@@ -122,6 +126,8 @@ const PATCHES = {
   quotePath: 'quote-path',
   searchAttributesOnChange: 'search-attributes-on-change',
   localLedger: 'local-ledger',
+  taskContext: 'task-context',
+  runningActivities: 'running-activities',
 } as const;
 
 /** An estimate not approved within this (unless the definition says otherwise) cancels the engagement. */
@@ -165,6 +171,28 @@ function evaluate(source: string, context: ExpressionContext): JsonValue {
 
 function render(template: Template, context: ExpressionContext): JsonValue {
   return guarded(() => evaluateTemplate(template, context));
+}
+
+/**
+ * A step title with `${…}` parts rendered (`Training day ${session.day}` → `Training day 2`). A title
+ * that does not render stays as written: a title never fails an engagement.
+ */
+function renderTitle(title: string, context: ExpressionContext): string {
+  try {
+    const value = evaluateTemplate(compileTemplateString(title), context);
+    return typeof value === 'string' ? value : JSON.stringify(value);
+  } catch (error) {
+    if (error instanceof ExpressionError || error instanceof TemplateSyntaxError) return title;
+    throw error;
+  }
+}
+
+/** What a human task opens with besides its assignee and form. */
+interface Opening {
+  title: string;
+  instructions: string | null;
+  context: TaskContext | null;
+  notBefore: string | null;
 }
 
 function nowIso(): string {
@@ -223,7 +251,14 @@ class EngagementRun {
       (update) => {
         const completion = this.tasks.complete(update, nowIso());
         const task = this.tasks.get(update.taskId)!;
-        return { taskId: task.taskId, stepId: task.stepId, completedBy: completion.by, completedAt: completion.at };
+        const { decision, result, hoursSpent, comment } = completion;
+        return {
+          taskId: task.taskId,
+          stepId: task.stepId,
+          completedBy: completion.by,
+          completedAt: completion.at,
+          recorded: { decision, result, hoursSpent, comment },
+        };
       },
       { validator: (update) => this.tasks.validate(update) },
     );
@@ -446,7 +481,13 @@ class EngagementRun {
   // ── step kinds ─────────────────────────────────────────────────────────────────────────────────
 
   private async runActivity(step: ActivityStep, record: StepRecord, scope: Scope): Promise<Outcome> {
+    // Since the `running-activities` patch the read model lists the step while it runs (a step that
+    // keeps failing is visible), and the activity id names the step, so Temporal's pending activity
+    // info can be traced back to it.
+    const tracked = patched(PATCHES.runningActivities);
+    if (tracked) await this.sync({});
     const activities = proxyActivities<Record<string, (input: unknown) => Promise<JsonValue>>>({
+      ...(tracked ? { activityId: stepActivityId(step.id, record.iteration) } : {}),
       startToCloseTimeout: step.timeoutMs,
       heartbeatTimeout: step.heartbeatMs,
       retry: {
@@ -474,8 +515,6 @@ class EngagementRun {
   }
 
   private async runTask(step: TaskStep, record: StepRecord, scope: Scope): Promise<Outcome> {
-    const instructions =
-      step.instructions === undefined ? null : String(render(step.instructions, this.context(scope)));
     const completion = await this.humanTask({
       step,
       record,
@@ -483,7 +522,7 @@ class EngagementRun {
       kind: 'task',
       assignee: step.assignee,
       form: step.form,
-      instructions,
+      opening: this.opening(step, scope),
       excludedUsers: [],
     });
     record.by = completion.by;
@@ -494,8 +533,7 @@ class EngagementRun {
   }
 
   private async runApproval(step: ApprovalStep, record: StepRecord, scope: Scope): Promise<Outcome> {
-    const instructions =
-      step.instructions === undefined ? null : String(render(step.instructions, this.context(scope)));
+    const opening = this.opening(step, scope);
     // Shared by every approver slot: whoever decided in one slot may not decide in another
     // (the update handler adds each completer to it).
     const excludedUsers = this.records.filter((r) => step.fourEyes.includes(r.stepId) && r.by).map((r) => r.by!);
@@ -514,7 +552,7 @@ class EngagementRun {
               kind: 'approval',
               assignee,
               form: null,
-              instructions,
+              opening,
               excludedUsers,
             }).then(
               (completion) => {
@@ -567,6 +605,43 @@ class EngagementRun {
   }
 
   /**
+   * The title, instructions, context and not-before time a human step opens with. Before the
+   * `task-context` patch the title stayed as written and the task carried no context.
+   */
+  private opening(step: TaskStep | ApprovalStep, scope: Scope): Opening {
+    const context = this.context(scope);
+    const given = step.instructions === undefined ? null : String(render(step.instructions, context));
+    if (!patched(PATCHES.taskContext))
+      return { title: step.title, instructions: given, context: null, notBefore: null };
+    const task = taskContext({
+      snapshot: this.snapshot,
+      step,
+      visible: this.visible(scope),
+      records: this.records,
+      scopePrefix: scope.prefix,
+      locals: scope.vars,
+    });
+    return {
+      title: renderTitle(step.title, context),
+      instructions: given ?? (step.kind === 'approval' ? approvalInstructions(this.snapshot, step, task) : null),
+      context: task,
+      notBefore: step.notBefore === undefined ? null : this.notBefore(step, context),
+    };
+  }
+
+  private notBefore(step: TaskStep | ApprovalStep, context: ExpressionContext): string {
+    const value = evaluate(step.notBefore!, context);
+    const at = typeof value === 'string' ? Date.parse(value) : NaN;
+    if (Number.isNaN(at)) {
+      throw ApplicationFailure.nonRetryable(
+        `"${step.title}": notBefore must be an ISO date-time, got ${JSON.stringify(value)}.`,
+        'expression-type',
+      );
+    }
+    return new Date(at).toISOString();
+  }
+
+  /**
    * Opens one inbox task and waits for its completion, firing reminders and escalation at their
    * times. A cancelled wait closes the task as cancelled before the cancellation travels on.
    */
@@ -577,10 +652,10 @@ class EngagementRun {
     kind: 'task' | 'approval';
     assignee: Assignee;
     form: TaskStep['form'];
-    instructions: string | null;
+    opening: Opening;
     excludedUsers: string[];
   }): Promise<Completion> {
-    const { step, record } = spec;
+    const { step, record, opening } = spec;
     const taskId = `${this.input.engagementId}:${step.id}:${record.iteration}${spec.suffix}`;
     const openedAt = Date.now();
     const task: OpenTask = {
@@ -588,9 +663,10 @@ class EngagementRun {
       stepId: step.id,
       iteration: record.iteration,
       kind: spec.kind,
-      title: step.title,
+      title: opening.title,
       assignee: spec.assignee,
       dueAt: step.dueMs === undefined ? null : new Date(openedAt + step.dueMs).toISOString(),
+      notBefore: opening.notBefore,
       escalated: false,
       form: spec.form,
       excludedUsers: spec.excludedUsers,
@@ -605,11 +681,12 @@ class EngagementRun {
         stepId: step.id,
         iteration: record.iteration,
         kind: spec.kind,
-        title: step.title,
-        instructions: spec.instructions,
+        title: opening.title,
+        instructions: opening.instructions,
         assignee: spec.assignee,
         form: spec.form,
         dueAt: task.dueAt,
+        ...(opening.context ? { context: opening.context, notBefore: opening.notBefore } : {}),
       });
       await this.sync({});
       await this.awaitCompletion(task, openedAt, step.reminders, step.escalation);
@@ -855,14 +932,19 @@ class EngagementRun {
     };
   }
 
-  private context(scope: Scope): ExpressionContext {
-    const steps: Record<string, StepState> = {};
+  /** The latest record of every step as a scope sees it: its own, else its enclosing scopes'. */
+  private visible(scope: Scope): Map<string, StepRecord> {
     const chain: Scope[] = [];
     for (let s: Scope | null = scope; s; s = s.parent) chain.unshift(s);
-    for (const s of chain) {
-      for (const [id, r] of s.latest) {
-        steps[id] = { status: r.status, result: r.result ?? null, output: r.output ?? null };
-      }
+    const latest = new Map<string, StepRecord>();
+    for (const s of chain) for (const [id, r] of s.latest) latest.set(id, r);
+    return latest;
+  }
+
+  private context(scope: Scope): ExpressionContext {
+    const steps: Record<string, StepState> = {};
+    for (const [id, r] of this.visible(scope)) {
+      steps[id] = { status: r.status, result: r.result ?? null, output: r.output ?? null };
     }
     return {
       inputs: this.input.params,

@@ -32,6 +32,7 @@ export const REJECTION = {
   notAssigned: 'task-not-assigned',
   fourEyes: 'four-eyes-violation',
   invalidResult: 'task-result-invalid',
+  notYet: 'task-not-yet',
 } as const;
 
 const validators = new Map<string, Validator>();
@@ -79,16 +80,19 @@ export class TaskRegistry {
   }
 
   views(): OpenTaskView[] {
-    return [...this.tasks.values()].map(({ taskId, stepId, iteration, kind, title, assignee, dueAt, escalated }) => ({
-      taskId,
-      stepId,
-      iteration,
-      kind,
-      title,
-      assignee,
-      dueAt,
-      escalated,
-    }));
+    return [...this.tasks.values()].map(
+      ({ taskId, stepId, iteration, kind, title, assignee, dueAt, notBefore, escalated }) => ({
+        taskId,
+        stepId,
+        iteration,
+        kind,
+        title,
+        assignee,
+        dueAt,
+        ...(notBefore ? { notBefore } : {}),
+        escalated,
+      }),
+    );
   }
 
   /** Update validator: throws (rejecting the update, nothing written to history) when the completion is not acceptable. */
@@ -116,6 +120,19 @@ export class TaskRegistry {
       throw ApplicationFailure.nonRetryable(
         'An approval needs a decision: "approve" or "reject".',
         REJECTION.invalidResult,
+      );
+    }
+    if (task.kind === 'task' && input.decision !== undefined) {
+      throw ApplicationFailure.nonRetryable(
+        `Task ${input.taskId} is not an approval: send no "decision", only the result.`,
+        REJECTION.invalidResult,
+      );
+    }
+    if (task.notBefore && Date.now() < Date.parse(task.notBefore)) {
+      throw ApplicationFailure.nonRetryable(
+        `Task ${input.taskId} may not be completed before ${task.notBefore}.`,
+        REJECTION.notYet,
+        { notBefore: task.notBefore },
       );
     }
     if (!Number.isFinite(input.hoursSpent) || input.hoursSpent < 0 || input.hoursSpent > 1000) {

@@ -63,7 +63,49 @@ export interface OpenTaskView {
   title: string;
   assignee: Assignee;
   dueAt: string | null;
+  /** The earliest time the task may be completed, when its step sets one. */
+  notBefore?: string | null;
   escalated: boolean;
+}
+
+/** An earlier step a task depends on (for an approval: the work under review), as it last ended. */
+export interface TaskDependency {
+  stepId: string;
+  iteration: string;
+  title: string;
+  kind: string;
+  status: StepRecord['status'];
+  /** Who completed it, for human steps. */
+  by: string | null;
+  endedAt: string | null;
+  result: JsonValue;
+  output: JsonValue;
+  /** Set when a result or output was too large to carry here; the engagement view has it. */
+  truncated?: true;
+}
+
+/** The rejection that sent the work back, with the reviewers' comments. */
+export interface TaskRejection {
+  /** The approval step that rejected. */
+  stepId: string;
+  iteration: string;
+  title: string;
+  by: string;
+  at: string;
+  /** The first non-empty comment of those who rejected. */
+  comment: string | null;
+  comments: { by: string; comment: string | null }[];
+}
+
+/** What a task's assignee sees besides the task itself; written when the task opens. */
+export interface TaskContext {
+  /** The forEach item(s) the task runs for, by the names the definition gives them. */
+  item: Record<string, JsonValue> | null;
+  dependsOn: TaskDependency[];
+  /** Approvals: the ids of the steps in `dependsOn` whose work is being approved. */
+  underReview: string[];
+  /** Set while the work is being redone after a rejection (until the approval decides again). */
+  lastRejection: TaskRejection | null;
 }
 
 export interface EngagementState {
@@ -104,11 +146,21 @@ export interface CompleteTaskInput {
   comment?: string;
 }
 
+/** What a completion recorded, besides who and when. */
+export interface CompletionRecord {
+  decision: 'approve' | 'reject' | null;
+  result: { [key: string]: JsonValue };
+  hoursSpent: number;
+  comment: string | null;
+}
+
 export interface CompleteTaskOutput {
   taskId: string;
   stepId: string;
   completedBy: string;
   completedAt: string;
+  /** What was recorded; a repeated update id gets the first completion's, so a caller can tell a different repeat. */
+  recorded?: CompletionRecord;
 }
 
 /** The update id is `complete:<taskId>`, so a repeated request is one completion. */
@@ -117,6 +169,17 @@ export const stateQuery = defineQuery<EngagementState>('state');
 
 export function completeTaskUpdateId(taskId: string): string {
   return `complete:${taskId}`;
+}
+
+/** The Temporal activity id of an activity step's run (since the `running-activities` patch). */
+export function stepActivityId(stepId: string, iteration: string): string {
+  return `${stepId}#${iteration}`;
+}
+
+/** The step and iteration an activity id names, or null for ids of other activities. */
+export function stepOfActivityId(activityId: string): { stepId: string; iteration: string } | null {
+  const at = activityId.indexOf('#');
+  return at > 0 ? { stepId: activityId.slice(0, at), iteration: activityId.slice(at + 1) } : null;
 }
 
 /** Search attributes the engagement maintains; registered with the namespace at setup. */

@@ -5,6 +5,7 @@
 import { Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import {
+  recordCancelRequest,
   selectVisibleEngagement,
   selectVisibleEngagements,
   type EngagementRow,
@@ -17,6 +18,7 @@ import type { EngagementState } from '../../workflows/messages.ts';
 import { engagementStateOf } from '../engagement-view.ts';
 import { launchEngagement, type LaunchBody } from '../engagement-launch.ts';
 import { buildTimeline } from '../engagement-timeline.ts';
+import { runningActivitiesOf } from '../engagement-progress.ts';
 import { workflowUiLink } from '../temporal-client.ts';
 import { callerOf, type Caller } from '../auth.ts';
 import { decodeCursor, encodeCursor, pageLimit, UUID } from '../page.ts';
@@ -24,6 +26,11 @@ import type { RouteDeps } from '../app.ts';
 import { refuseField } from '../field-errors.ts';
 
 export type { LaunchBody };
+
+/** Body of `POST /v1/engagements/:id/cancel` (optional; schema: CancelBody in api/openapi.yaml). */
+export interface CancelBody {
+  reason?: string;
+}
 
 export function engagementRoutes(deps: RouteDeps): Router {
   const router = Router();
@@ -76,16 +83,21 @@ export function engagementRoutes(deps: RouteDeps): Router {
   router.get('/:id', async (req, res) => {
     const caller = callerOf(req);
     const row = await visibleEngagement(deps, caller, String(req.params.id));
-    const [tasks, billing, state] = await Promise.all([
+    const [tasks, billing, state, running] = await Promise.all([
       selectTasksOfEngagement(pool, row.id),
       selectBillingEntriesOfEngagement(pool, row.id),
       engagementStateOf(temporal, row.id),
+      row.closed_at === null ? runningActivitiesOf(temporal, row.id) : Promise.resolve([]),
     ]);
     res.json({
       ...engagementSummary(row, deps),
       params: row.params,
       entitlement: row.entitlement,
       failure: row.failure,
+      cancellation: row.cancel_requested_at
+        ? { by: row.cancel_requested_by, at: row.cancel_requested_at, reason: row.cancel_reason }
+        : null,
+      runningActivities: running,
       state: caller.role === 'finance' ? withoutResults(state) : state,
       tasks: tasks.map((t) => ({
         id: t.id,
@@ -123,10 +135,14 @@ export function engagementRoutes(deps: RouteDeps): Router {
   });
 
   router.post('/:id/cancel', async (req, res) => {
-    const row = await visibleEngagement(deps, callerOf(req), String(req.params.id));
+    const caller = callerOf(req);
+    const row = await visibleEngagement(deps, caller, String(req.params.id));
+    const reason = (req.body as CancelBody | undefined)?.reason?.trim() || null;
     if (row.closed_at !== null) {
       throw new AppError('engagement-not-running', `Engagement ${row.id} has already ended as ${row.status}.`);
     }
+    // Recorded before the request reaches the workflow, so the timeline has it before the close.
+    await recordCancelRequest(pool, { id: row.id, by: caller.id, reason });
     try {
       await temporal.client.workflow.getHandle(row.id).cancel();
     } catch (error) {

@@ -23,6 +23,10 @@ export interface EngagementRow {
   created_at: Date;
   updated_at: Date;
   closed_at: Date | null;
+  /** Who asked for the cancellation, when and why (the first request). */
+  cancel_requested_by: string | null;
+  cancel_requested_at: Date | null;
+  cancel_reason: string | null;
 }
 
 export interface InsertEngagementParams {
@@ -101,6 +105,18 @@ export async function updateEngagementState(db: Queryable, p: SyncEngagementPara
     ],
   );
   return (rowCount ?? 0) > 0;
+}
+
+/** Records who asked to cancel and why; the first request is kept, a repeat changes nothing. */
+export async function recordCancelRequest(
+  db: Queryable,
+  p: { id: string; by: string; reason: string | null },
+): Promise<void> {
+  await db.query(
+    `UPDATE engagements SET cancel_requested_by = $2, cancel_requested_at = now(), cancel_reason = $3, updated_at = now()
+     WHERE id = $1 AND cancel_requested_at IS NULL`,
+    [p.id, p.by, p.reason],
+  );
 }
 
 export async function selectEngagement(db: Queryable, id: string): Promise<EngagementRow | null> {

@@ -1,4 +1,5 @@
 import type { Assignee, Category, JsonSchema, JsonValue } from '../../definitions/model.ts';
+import type { TaskContext } from '../../workflows/messages.ts';
 import type { Queryable } from '../pool.ts';
 import { binder, TASK_VISIBLE, taskVisibleTo, viewerParams, type Viewer } from './visibility.ts';
 
@@ -27,6 +28,8 @@ export interface TaskRow {
   hours_spent: number | null;
   comment: string | null;
   escalated_at: Date | null;
+  context: TaskContext | null;
+  not_before: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -42,14 +45,18 @@ export interface InsertTaskParams {
   assignee: Assignee;
   form: JsonSchema | null;
   dueAt: string | null;
+  /** Absent for tasks opened by engagements that started before tasks carried a context. */
+  context?: TaskContext | null;
+  notBefore?: string | null;
 }
 
 /** Opens a task; opening the same task again (a retried activity) changes nothing. */
 export async function insertTask(db: Queryable, p: InsertTaskParams): Promise<void> {
   await db.query(
     `INSERT INTO tasks (id, engagement_id, step_id, iteration, kind, title, instructions,
-                        assignee_category, assignee_group, assignee_user, assignee_role, form, due_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                        assignee_category, assignee_group, assignee_user, assignee_role, form, due_at,
+                        context, not_before)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
      ON CONFLICT (id) DO NOTHING`,
     [
       p.id,
@@ -65,6 +72,8 @@ export async function insertTask(db: Queryable, p: InsertTaskParams): Promise<vo
       p.assignee.role ?? null,
       p.form === null ? null : JSON.stringify(p.form),
       p.dueAt,
+      p.context ? JSON.stringify(p.context) : null,
+      p.notBefore ?? null,
     ],
   );
 }
@@ -136,11 +145,15 @@ export interface InboxFilter {
 }
 
 /** A task as lists show it: the row without its form schema (the task's own view has it) and bookkeeping. */
-export type TaskSummaryRow = Omit<TaskRow, 'form' | 'comment' | 'escalated_at' | 'updated_at'>;
+export type TaskSummaryRow = Omit<TaskRow, 'form' | 'comment' | 'escalated_at' | 'updated_at' | 'context'> & {
+  /** The rejection that sent the work back, from the task's context. */
+  last_rejection: TaskContext['lastRejection'] | null;
+};
 
 const SUMMARY_COLUMNS = `t.id, t.engagement_id, t.step_id, t.iteration, t.kind, t.title, t.instructions,
   t.assignee_category, t.assignee_group, t.assignee_user, t.assignee_role, t.status, t.due_at, t.claimed_by,
-  t.completed_by, t.completed_at, t.decision, t.result, t.hours_spent, t.created_at`;
+  t.completed_by, t.completed_at, t.decision, t.result, t.hours_spent, t.not_before,
+  t.context -> 'lastRejection' AS last_rejection, t.created_at`;
 
 /**
  * The viewer's inbox, oldest first; `cursor_at` is created_at as text, exact to the microsecond for
@@ -196,4 +209,29 @@ export async function claimTask(db: Queryable, id: string, userId: string): Prom
     [id, userId],
   );
   return (rowCount ?? 0) > 0;
+}
+
+/** Where tasks belong: their engagement's customer and project, with names, for the views. */
+export interface TaskPlaceRow {
+  engagement_id: string;
+  definition_id: string;
+  service_code: string;
+  engagement_status: string;
+  customer_id: string;
+  customer_name: string;
+  project_id: string | null;
+  project_name: string | null;
+}
+
+/** The places of the given engagements (the tasks' visibility is checked by the caller's query). */
+export async function selectTaskPlaces(db: Queryable, engagementIds: string[]): Promise<Map<string, TaskPlaceRow>> {
+  if (engagementIds.length === 0) return new Map();
+  const { rows } = await db.query<TaskPlaceRow>(
+    `SELECT e.id AS engagement_id, e.definition_id, e.service_code, e.status AS engagement_status,
+            c.id AS customer_id, c.name AS customer_name, p.id AS project_id, p.name AS project_name
+     FROM engagements e JOIN customers c ON c.id = e.customer_id LEFT JOIN projects p ON p.id = e.project_id
+     WHERE e.id = ANY($1::uuid[])`,
+    [[...new Set(engagementIds)]],
+  );
+  return new Map(rows.map((row) => [row.engagement_id, row]));
 }

@@ -69,9 +69,9 @@ describe('an on-site training, end to end', () => {
     };
 
     await done('andrii.eng1', 'survey', { result: { attendees: ATTENDEES, level: 'beginner', assessment: false } });
-    // Four days ahead: 5 working days before any start is at least 5 calendar days earlier (Monday
-    // before a Saturday), so that moment has passed already and the reminder goes out at once.
-    const startsAt = new Date(Date.now() + 4 * 24 * 3600 * 1000).toISOString();
+    // Two weeks ago: the reminder 5 working days before has passed and goes out at once, and every
+    // day of the course has begun, so its attendance may be recorded (a day's task has a not-before time).
+    const startsAt = new Date(Date.now() - 14 * 24 * 3600 * 1000).toISOString();
     const sessions = [
       { day: 1, modules: ['Editing the heat network'], hours: 6 },
       { day: 2, modules: ['Passports and dictionaries'], hours: 6 },
@@ -83,6 +83,10 @@ describe('an on-site training, end to end', () => {
     await done('olena.pm', 'trip', { result: {} });
     await done('olena.pm', 'room', { result: { ready: true } });
     const daysDone: string[] = [];
+    const firstDay = await openTask(stack, id, 'deliver-day');
+    const firstDayView = (await apiClient(stack, 'andrii.eng1')('GET', `/v1/tasks/${encodeURIComponent(firstDay.id)}`))
+      .body;
+    expect(firstDayView).toMatchObject({ title: 'Training day 1', notBefore: startsAt });
     for (const day of DAYS) {
       daysDone.push(
         await done('andrii.eng1', 'deliver-day', { result: day, hoursSpent: day.hoursDelivered }, daysDone),

@@ -2,7 +2,7 @@
  * Text with `${…}` expressions. A value that is exactly one `${…}` is an expression returning any
  * JSON value; text around `${…}` parts is interpolation; `$${` writes a literal `${`.
  */
-import type { ConcatNode, ExprNode } from './model.ts';
+import type { ConcatNode, ExprNode } from '../definitions/model.ts';
 
 export interface ExpressionSite {
   /** CEL source. */
