@@ -1,0 +1,169 @@
+import { NativeConnection } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { insertDefinition, selectDefinition, updateDefinitionOffer } from '../../db/queries/definitions.ts';
+import { loadDefinition } from '../../definitions/loader.ts';
+import { publishCatalog } from '../../definitions/publish.ts';
+import { createLogger } from '../../lib/logger.ts';
+import { createEngagementWorker } from '../../worker/create-worker.ts';
+import { PROBE_ACTIVITY_NAMES } from '../helpers/probe-activities.ts';
+import { apiClient, startTestStack, type TestStack } from '../helpers/stack.ts';
+
+/**
+ * The catalog offers only what the worker can run: definitions naming work still to come are listed
+ * as not offered yet and refused at launch, publishing refuses them with the position, and a worker
+ * refuses to start under offered definitions it cannot run.
+ */
+
+const WITHDRAWN = [
+  ['release-delivery', 'release.publish'],
+  ['data-exchange', 'exchange.testInterface'],
+  ['schema-change', 'schema.applyChange'],
+  ['workstations', 'workstation.applyConfiguration'],
+  ['content-analysis', 'content.analyze'],
+  ['calibration', 'calibration.runModel'],
+] as const;
+
+const PLANNED = `id: api-release
+version: 1
+title: Release over the API
+service: B-RELEASE
+inputs: { type: object }
+steps:
+  - id: publish
+    kind: activity
+    activity: release.publish
+`;
+
+const RUNS_EXCHANGE = `id: api-integration
+version: 1
+title: Integration over the API
+service: X-INTEGR
+inputs: { type: object }
+steps:
+  - id: connect
+    kind: subprocess
+    definition: data-exchange
+`;
+
+const YAML = { 'content-type': 'application/yaml' };
+
+describe('definitions not offered yet', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ worker: false });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('when a PM lists the catalog, then each definition naming work still to come is there, not offered, with the step that names it', async () => {
+    const { status, body } = await apiClient(stack, 'olena.pm')('GET', '/v1/definitions');
+    expect(status).toBe(200);
+    const items = body.items as { id: string; offered: boolean; notOfferedReason?: string }[];
+    for (const [id, activity] of WITHDRAWN) {
+      const item = items.find((i) => i.id === id);
+      expect(item, id).toMatchObject({ offered: false });
+      expect(item!.notOfferedReason).toMatch(
+        new RegExp(
+          `definitions/catalog/[a-z-]+\\.yaml:\\d+:\\d+: step '[a-z-]+': activity '${activity}' is not implemented yet`,
+        ),
+      );
+    }
+    // Integration runs the data exchange as a subprocess: not offered either, until that is.
+    expect(items.find((i) => i.id === 'integration')).toMatchObject({
+      offered: false,
+      notOfferedReason: expect.stringMatching(
+        /integration\.yaml:\d+:\d+: step 'connect': definition 'data-exchange' version 1 is not offered yet/,
+      ),
+    });
+    const offered = items.filter((i) => i.offered).map((i) => i.id);
+    expect(offered).toEqual(expect.arrayContaining(['minimal', 'data-import', 'db-audit', 'reprojection', 'training']));
+    expect(items.filter((i) => i.offered).every((i) => i.notOfferedReason === undefined)).toBe(true);
+  });
+
+  it('when a PM launches a definition not offered yet, then 409 says so and no engagement is made', async () => {
+    const pm = apiClient(stack, 'olena.pm');
+    for (const id of ['release-delivery', 'integration']) {
+      const response = await pm('POST', '/v1/engagements', {
+        definitionId: id,
+        customerId: 'kp-vodokanal',
+        params: id === 'integration' ? { sites: ['a', 'b'] } : { release: '5.2' },
+      });
+      expect(response.status, id).toBe(409);
+      expect(response.contentType).toContain('application/problem+json');
+      expect(response.body).toMatchObject({ type: expect.stringContaining('definition-not-offered') });
+      expect(response.body.detail).toContain(`${id} version 1 is not offered yet`);
+    }
+    const { rows } = await stack.pool.query(
+      `SELECT count(*)::int AS n FROM engagements WHERE definition_id IN ('release-delivery', 'integration')`,
+    );
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('when an admin publishes or validates a definition naming work still to come, then 422 names the step', async () => {
+    const admin = apiClient(stack, 'admin');
+    for (const path of ['/v1/definitions', '/v1/definitions/validate']) {
+      const planned = await admin('POST', path, PLANNED, YAML);
+      expect(planned.status, path).toBe(422);
+      expect(planned.body.errors).toEqual([
+        expect.objectContaining({
+          line: 9,
+          column: 15,
+          message:
+            "step 'publish': activity 'release.publish' is not implemented yet, so the definition cannot be offered",
+        }),
+      ]);
+      const subprocess = await admin('POST', path, RUNS_EXCHANGE, YAML);
+      expect(subprocess.status, path).toBe(422);
+      expect(subprocess.body.errors).toEqual([
+        expect.objectContaining({
+          line: 9,
+          column: 17,
+          message: expect.stringContaining("'data-exchange' version 1 is not offered yet"),
+        }),
+      ]);
+      const unknown = await admin('POST', path, PLANNED.replace('release.publish', 'foo.bar'), YAML);
+      expect(unknown.status, path).toBe(422);
+      expect(unknown.body.errors).toEqual([
+        expect.objectContaining({ line: 9, column: 15, message: "step 'publish': there is no activity 'foo.bar'" }),
+      ]);
+    }
+    expect(await selectDefinition(stack.pool, 'api-release', null)).toBeNull();
+  });
+
+  it('when the catalog is published again, then whether each version is offered follows the work that exists, whatever the database said', async () => {
+    await updateDefinitionOffer(stack.pool, { id: 'release-delivery', version: 1, notOfferedReason: null });
+    await updateDefinitionOffer(stack.pool, { id: 'minimal', version: 1, notOfferedReason: 'stale' });
+    const report = await publishCatalog(stack.pool);
+    expect(report.published).toEqual([]);
+    expect(report.notOffered.map((line) => line.split(':')[0]).sort()).toEqual(
+      [...WITHDRAWN.map(([id]) => `${id}@1`), 'integration@1'].sort(),
+    );
+    expect((await selectDefinition(stack.pool, 'release-delivery', 1))!.not_offered_reason).toContain(
+      'release.publish',
+    );
+    expect((await selectDefinition(stack.pool, 'minimal', 1))!.not_offered_reason).toBeNull();
+  });
+
+  it('when an offered definition names an activity the worker does not implement, then the worker does not start and names the step', async () => {
+    const source = PLANNED.replace('api-release', 'probe-run').replace('release.publish', 'probe.echo');
+    const compiled = loadDefinition(source, 'probe-run.yaml', { activities: PROBE_ACTIVITY_NAMES });
+    await insertDefinition(stack.pool, { source, compiled, publishedBy: 'test' });
+    const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    try {
+      const start = createEngagementWorker({
+        connection,
+        namespace: 'default',
+        taskQueue: `${stack.taskQueue}-refused`,
+        deps: { pool: stack.pool, logger: createLogger('silent', 'test'), vendorVatPayer: true },
+        workflowBundle: { codePath: inject('workflowBundlePath') },
+      });
+      await expect(start).rejects.toThrow(
+        /does not implement every activity the offered definitions name[^]*\nprobe-run@1:9:15: step 'publish': there is no activity 'probe\.echo'/,
+      );
+    } finally {
+      await connection.close();
+    }
+  });
+});

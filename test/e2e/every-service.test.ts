@@ -1,0 +1,184 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadProjectData } from '../../db/project-schema.ts';
+import type { ProcessSnapshot } from '../../definitions/model.ts';
+import { SPEC } from '../fixtures/import/spec.ts';
+import { networkFixture } from '../fixtures/networks/load.ts';
+import { listArtifacts } from '../helpers/artifacts.ts';
+import { stepTrail } from '../helpers/engagements.ts';
+import { billingSteps, runServiceCase, type ServiceCase } from '../helpers/service-driver.ts';
+import { cleanNetworkSk63, LCS63_KHARKIV, SK63_X5 } from '../helpers/sk63-network.ts';
+import { apiClient, startTestStack, type TestStack } from '../helpers/stack.ts';
+
+/**
+ * Every service the catalog offers, end to end: launched over HTTP, every human step completed by
+ * the people the definition names, run by the real worker to COMPLETED, with its ledger rows and
+ * artifacts. The list of cases must be exactly the offered catalog: a definition offered without a
+ * case fails here (add one to CASES: launch params, the answers of its forms, the artifacts it makes).
+ * The suites of the single services go deeper; this one proves that nothing offered hangs.
+ */
+
+const IMPORT_FIXTURES = new URL('../fixtures/import/', import.meta.url);
+const SHAPEFILES = readdirSync(IMPORT_FIXTURES).filter((name) =>
+  /^chuhuiv_(pipes|fittings)\.(shp|shx|dbf|prj|cpg)$/.test(name),
+);
+const inFourDays = () => new Date(Date.now() + 4 * 24 * 3600 * 1000).toISOString();
+
+/** By definition id. */
+const CASES: Record<string, ServiceCase> = {
+  minimal: {
+    customerId: 'kp-teplomerezha',
+    params: { topic: 'Backup schedule' },
+    steps: { answer: { result: { answer: 'Nightly pg_dump plus WAL archiving' } } },
+  },
+  hotline: {
+    customerId: 'kp-vodokanal',
+    params: { question: 'How do I restore a layer from the backup?' },
+    steps: { answer: { result: { answer: 'Use the restore wizard', resolved: true } } },
+  },
+  incident: {
+    customerId: 'kp-vodokanal',
+    params: { summary: 'Editing hangs when saving a valve' },
+    steps: {
+      details: { result: { description: 'Saving a valve freezes the editor', logs: ['client.log'] } },
+      analyse: { result: { cause: 'Stale lock', recommendation: 'Clear stale locks nightly', dataLoss: false } },
+    },
+  },
+  'custom-procedure': {
+    customerId: 'kp-teplomerezha',
+    params: { request: 'Recalculate the heat losses of district 4', runs: 1 },
+    steps: { scope: { result: { procedure: 'Run the heat-loss calculation per district', hoursPerRun: 8 } } },
+  },
+  'data-import': {
+    customerId: 'kp-vodokanal',
+    projectId: 'vodokanal-main',
+    params: { projectId: 'vodokanal-main', targetCrs: 'EPSG:9858' },
+    files: Object.fromEntries(SHAPEFILES.map((name) => [name, readFileSync(new URL(name, IMPORT_FIXTURES))])),
+    steps: {
+      upload: { result: { files: SHAPEFILES, layerNotes: 'Water pipes and fittings', knownCrs: '', encoding: '' } },
+      scope: { result: { datasets: 1, objects: 24, summary: 'Two layers in SK-63 X5, cp1251' } },
+      'head-approval': { by: 'admin' },
+      mapping: { result: { spec: SPEC as never, toleranceM: 0.5 } },
+      'review-trial': { result: { ok: true } },
+      fix: { result: { fixed: 0, annotated: 3 } },
+      'staging-load': { result: { stagingUrl: 'https://staging.example.org/vodokanal-main' } },
+    },
+    artifacts: [
+      'inspect/inspection-report.json',
+      'trial/conversion-report.json',
+      'convert/conversion-report.json',
+      'integrity/integrity-report.json',
+      'backup/backup-manifest.json',
+      'deliverables/import-report.md',
+    ],
+  },
+  'db-audit': {
+    customerId: 'sumy-teplo-cloud',
+    projectId: 'sumy-cloud',
+    params: { projectId: 'sumy-cloud', database: 'cloud' },
+    setup: (stack) => loadProjectData(stack.pool, 'project_sumy_cloud', networkFixture('faulty').data),
+    steps: {
+      preserve: { result: { editingStopped: true } },
+      analysis: { result: { cause: 'user-errors' } },
+      'lead-review': { result: { recoveryFeasible: false, summary: 'Errors were entered by users' } },
+    },
+    artifacts: ['copy/backup-manifest.json', 'audit/audit-report.json', 'final-report/audit-report.md'],
+  },
+  reprojection: {
+    customerId: 'kp-teplomerezha',
+    projectId: 'teplomerezha-main',
+    params: { projectId: 'teplomerezha-main', sourceCrs: SK63_X5, targetCrs: LCS63_KHARKIV },
+    setup: (stack) => loadProjectData(stack.pool, 'project_teplomerezha_main', cleanNetworkSk63()),
+    steps: {
+      'provide-base': { result: { baseFiles: ['new-base.geojson'], currentSystem: 'SK-63 zone X5' } },
+      path: { result: { path: 'rigorous' } },
+      'vendor-approval': { by: 'admin' },
+      qa: { result: { ok: true } },
+    },
+    artifacts: [
+      'apply/apply-report.json',
+      'switch-crs/crs-switch.json',
+      'deliverables/transformation-report.json',
+      'deliverables/transformation-report.md',
+    ],
+  },
+  training: {
+    customerId: 'kp-teplomerezha',
+    projectId: 'teplomerezha-main',
+    params: { site: 'Kharkiv, room 204', days: 1 },
+    steps: {
+      survey: { result: { attendees: ['Olena Koval', 'Petro Ivanenko'], level: 'beginner' } },
+      programme: {
+        result: {
+          sessions: [{ day: 1, modules: ['Editing the heat network'], hours: 6 }],
+          startsAt: inFourDays(),
+          trainer: 'Andrii Shevchenko',
+        },
+      },
+      room: { result: { ready: true } },
+      'deliver-day': {
+        result: {
+          hoursDelivered: 6,
+          attendance: [
+            { name: 'Olena Koval', hours: 6 },
+            { name: 'Petro Ivanenko', hours: 6 },
+          ],
+        },
+        hoursSpent: 6,
+      },
+      'feedback-answers': { result: { responses: [{ attendee: 'Olena Koval', overall: 5 }] } },
+      'trainer-report': { result: { report: 'The group is ready' } },
+    },
+    artifacts: [
+      'checklist/checklist.md',
+      'feedback/feedback-form.md',
+      'feedback-summary/feedback-summary.json',
+      'report/trainer-report.md',
+    ],
+  },
+};
+
+describe('every offered catalog service, end to end', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack();
+    for (const c of Object.values(CASES)) await c.setup?.(stack);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('when the catalog is listed, then every offered definition has a case here and every case is offered', async () => {
+    const { body } = await apiClient(stack, 'olena.pm')('GET', '/v1/definitions');
+    const offered = (body.items as { id: string; offered: boolean }[]).filter((d) => d.offered).map((d) => d.id);
+    expect(Object.keys(CASES).sort()).toEqual(offered.sort());
+  });
+
+  it.concurrent.each(Object.entries(CASES))(
+    'when %s is launched and its people do their steps, then it completes with its ledger rows and artifacts',
+    async (definitionId, c) => {
+      const { id, detail } = await runServiceCase(stack, definitionId, c);
+      expect(detail.status, `${definitionId}: ${JSON.stringify(detail.failure)} ${stepTrail(detail)}`).toBe(
+        'COMPLETED',
+      );
+
+      // A ledger row for every completed step that bills, and none for any other.
+      const definition = await apiClient(stack, 'olena.pm')('GET', `/v1/definitions/${definitionId}`);
+      const billing = billingSteps(definition.body.snapshot as ProcessSnapshot);
+      const completed = stepTrail(detail)
+        .filter((s) => s.endsWith(':completed'))
+        .map((s) => s.split(':')[0]!);
+      const { rows } = await stack.pool.query<{ step_id: string }>(
+        'SELECT DISTINCT step_id FROM billing_entries WHERE engagement_id = $1',
+        [id],
+      );
+      expect(rows.map((r) => r.step_id).sort(), definitionId).toEqual(
+        [...new Set(completed.filter((step) => billing.has(step)))].sort(),
+      );
+
+      const artifacts = (await listArtifacts(stack, id)).map((a) => `${a.stepId ?? '-'}/${a.name}`);
+      expect(artifacts, definitionId).toEqual(expect.arrayContaining(c.artifacts ?? []));
+    },
+    300_000,
+  );
+});
