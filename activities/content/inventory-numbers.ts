@@ -36,16 +36,13 @@ export function foldInventoryNumber(number: string): string {
 
 /** Every string one character shorter than `text`, and every one with two neighbours swapped. */
 export function oneEditVariants(text: string): { deletions: Set<string>; transpositions: Set<string> } {
-  const chars = [...text];
   const deletions = new Set<string>();
   const transpositions = new Set<string>();
-  for (let i = 0; i < chars.length; i++) {
-    deletions.add(chars.slice(0, i).join('') + chars.slice(i + 1).join(''));
-    if (i + 1 < chars.length && chars[i] !== chars[i + 1]) {
-      const swapped = [...chars];
-      [swapped[i], swapped[i + 1]] = [chars[i + 1]!, chars[i]!];
-      transpositions.add(swapped.join(''));
-    }
+  for (let i = 0; i < text.length; i++) {
+    deletions.add(text.slice(0, i) + text.slice(i + 1));
+    const a = text[i]!;
+    const b = text[i + 1];
+    if (b !== undefined && a !== b) transpositions.add(text.slice(0, i) + b + a + text.slice(i + 2));
   }
   return { deletions, transpositions };
 }

@@ -11,8 +11,14 @@ import { foldInventoryNumber, oneEditVariants } from '../inventory-numbers.ts';
 import type { ContentFinding } from '../model.ts';
 import type { ContentCheck } from './check.ts';
 
-function numbered(features: Iterable<FeatureRow>): { feature: FeatureRow; raw: string; folded: string }[] {
-  const list = [];
+interface Entry {
+  feature: FeatureRow;
+  raw: string;
+  folded: string;
+}
+
+function numbered(features: Iterable<FeatureRow>): Entry[] {
+  const list: Entry[] = [];
   for (const feature of features) {
     const raw = feature.inventoryNumber?.trim();
     if (raw) list.push({ feature, raw, folded: foldInventoryNumber(raw) });
@@ -61,42 +67,43 @@ export const inventoryOneEdit: ContentCheck = {
   check(context) {
     const { inventoryNeighbourM } = context.thresholds;
     const all = numbered(context.net.features.values());
-    const byFolded = new Map<string, (typeof all)[number][]>();
+    const byFolded = new Map<string, Entry[]>();
     for (const entry of all) {
       const list = byFolded.get(entry.folded);
       if (list) list.push(entry);
       else byFolded.set(entry.folded, [entry]);
     }
     const findings: ContentFinding[] = [];
+    const report = (entry: Entry, other: Entry, edit: string): void => {
+      if (other.feature.layer !== entry.feature.layer) return;
+      const a = context.locationOf(entry.feature.id);
+      const b = context.locationOf(other.feature.id);
+      if (!a || !b) return;
+      const apart = distance(a, b);
+      if (apart > inventoryNeighbourM) return;
+      const [earlier, later] = other.feature.id < entry.feature.id ? [other, entry] : [entry, other];
+      if (context.explained(later.feature.id, 'inventory_number')) return;
+      const said = edit !== 'one character more' || later === entry ? edit : 'one character less';
+      findings.push(
+        context.finding(this, {
+          id: later.feature.id,
+          layer: later.feature.layer,
+          attribute: 'inventory_number',
+          value: later.raw,
+          expected: null,
+          location: context.locationOf(later.feature.id),
+          message: `inventory number ${later.raw}: ${said} than ${earlier.raw} of ${earlier.feature.id}, ${figure(apart)} m away`,
+          evidence: { similarTo: earlier.feature.id, numberOfOther: earlier.raw, distanceM: figure(apart) },
+        }),
+      );
+    };
     for (const entry of all) {
       const { deletions, transpositions } = oneEditVariants(entry.folded);
-      const partners = [
-        ...[...deletions].map((v) => ({ v, edit: 'one character more' })),
-        ...[...transpositions].map((v) => ({ v, edit: 'two characters swapped' })),
-      ];
-      for (const { v, edit } of partners) {
-        for (const other of byFolded.get(v) ?? []) {
-          if (other.feature.layer !== entry.feature.layer) continue;
-          const [earlier, later] = other.feature.id < entry.feature.id ? [other, entry] : [entry, other];
-          if (context.explained(later.feature.id, 'inventory_number')) continue;
-          const a = anchorOf(entry.feature.geometry);
-          const b = anchorOf(other.feature.geometry);
-          if (!a || !b) continue;
-          const apart = distance(a, b);
-          if (apart > inventoryNeighbourM) continue;
-          findings.push(
-            context.finding(this, {
-              id: later.feature.id,
-              layer: later.feature.layer,
-              attribute: 'inventory_number',
-              value: later.raw,
-              expected: null,
-              location: anchorOf(later.feature.geometry),
-              message: `inventory number ${later.raw} is ${edit === 'two characters swapped' ? edit : later === entry ? edit : 'one character less'} than ${earlier.raw} of ${earlier.feature.id}, ${figure(apart)} m away`,
-              evidence: { similarTo: earlier.feature.id, numberOfOther: earlier.raw, distanceM: figure(apart) },
-            }),
-          );
-        }
+      for (const variant of deletions) {
+        for (const other of byFolded.get(variant) ?? []) report(entry, other, 'one character more');
+      }
+      for (const variant of transpositions) {
+        for (const other of byFolded.get(variant) ?? []) report(entry, other, 'two characters swapped');
       }
     }
     return findings;
