@@ -34,15 +34,15 @@ export function foldInventoryNumber(number: string): string {
     .replace(LOOK_ALIKE, (c) => LOOK_ALIKES[c]!);
 }
 
-/** Every string one character shorter than `text`, and every one with two neighbours swapped. */
-export function oneEditVariants(text: string): { deletions: Set<string>; transpositions: Set<string> } {
-  const deletions = new Set<string>();
-  const transpositions = new Set<string>();
-  for (let i = 0; i < text.length; i++) {
-    deletions.add(text.slice(0, i) + text.slice(i + 1));
-    const a = text[i]!;
-    const b = text[i + 1];
-    if (b !== undefined && a !== b) transpositions.add(text.slice(0, i) + b + a + text.slice(i + 2));
-  }
-  return { deletions, transpositions };
+/** What separates `b` from `a` when it is one keystroke: a character more, one less, two neighbours swapped. */
+export type OneEdit = 'one character more' | 'one character less' | 'two characters swapped';
+
+/** How `b` differs from `a` by one insertion, deletion or swap of neighbours; null for anything else (a substitution too). */
+export function oneEditApart(a: string, b: string): OneEdit | null {
+  if (Math.abs(a.length - b.length) > 1 || a === b) return null;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (b.length === a.length + 1) return b.slice(i + 1) === a.slice(i) ? 'one character more' : null;
+  if (a.length === b.length + 1) return a.slice(i + 1) === b.slice(i) ? 'one character less' : null;
+  return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2) ? 'two characters swapped' : null;
 }

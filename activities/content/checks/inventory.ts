@@ -7,7 +7,8 @@
 import type { FeatureRow } from '../../../db/project-schema.ts';
 import { anchorOf, distance } from '../../audit/geometry.ts';
 import { figure } from '../content-context.ts';
-import { foldInventoryNumber, oneEditVariants } from '../inventory-numbers.ts';
+import { foldInventoryNumber, oneEditApart } from '../inventory-numbers.ts';
+import { GridIndex, boxAround, boxOf } from '../../audit/grid-index.ts';
 import type { ContentFinding } from '../model.ts';
 import type { ContentCheck } from './check.ts';
 
@@ -66,44 +67,33 @@ export const inventoryOneEdit: ContentCheck = {
   action: 'Check whether these are one asset entered twice; delete the copy or correct the number.',
   check(context) {
     const { inventoryNeighbourM } = context.thresholds;
-    const all = numbered(context.net.features.values());
-    const byFolded = new Map<string, Entry[]>();
-    for (const entry of all) {
-      const list = byFolded.get(entry.folded);
-      if (list) list.push(entry);
-      else byFolded.set(entry.folded, [entry]);
-    }
+    const located = numbered(context.net.features.values()).flatMap((entry) => {
+      const at = context.locationOf(entry.feature.id);
+      return at ? [{ ...entry, at }] : [];
+    });
+    const grid = new GridIndex<(typeof located)[number]>(boxOf(located.map((entry) => entry.at)), inventoryNeighbourM);
+    for (const entry of located) grid.insert(boxAround(entry.at[0], entry.at[1], 0), entry);
     const findings: ContentFinding[] = [];
-    const report = (entry: Entry, other: Entry, edit: string): void => {
-      if (other.feature.layer !== entry.feature.layer) return;
-      const a = context.locationOf(entry.feature.id);
-      const b = context.locationOf(other.feature.id);
-      if (!a || !b) return;
-      const apart = distance(a, b);
-      if (apart > inventoryNeighbourM) return;
-      const [earlier, later] = other.feature.id < entry.feature.id ? [other, entry] : [entry, other];
-      if (context.explained(later.feature.id, 'inventory_number')) return;
-      const said = edit !== 'one character more' || later === entry ? edit : 'one character less';
-      findings.push(
-        context.finding(this, {
-          id: later.feature.id,
-          layer: later.feature.layer,
-          attribute: 'inventory_number',
-          value: later.raw,
-          expected: null,
-          location: context.locationOf(later.feature.id),
-          message: `inventory number ${later.raw}: ${said} than ${earlier.raw} of ${earlier.feature.id}, ${figure(apart)} m away`,
-          evidence: { similarTo: earlier.feature.id, numberOfOther: earlier.raw, distanceM: figure(apart) },
-        }),
-      );
-    };
-    for (const entry of all) {
-      const { deletions, transpositions } = oneEditVariants(entry.folded);
-      for (const variant of deletions) {
-        for (const other of byFolded.get(variant) ?? []) report(entry, other, 'one character more');
-      }
-      for (const variant of transpositions) {
-        for (const other of byFolded.get(variant) ?? []) report(entry, other, 'two characters swapped');
+    for (const entry of located) {
+      for (const other of grid.query(boxAround(entry.at[0], entry.at[1], inventoryNeighbourM))) {
+        // Each pair once, reported on the later id.
+        if (!(other.feature.id > entry.feature.id) || other.feature.layer !== entry.feature.layer) continue;
+        const apart = distance(entry.at, other.at);
+        if (apart > inventoryNeighbourM) continue;
+        const edit = oneEditApart(entry.folded, other.folded);
+        if (!edit || context.explained(other.feature.id, 'inventory_number')) continue;
+        findings.push(
+          context.finding(this, {
+            id: other.feature.id,
+            layer: other.feature.layer,
+            attribute: 'inventory_number',
+            value: other.raw,
+            expected: null,
+            location: other.at,
+            message: `inventory number ${other.raw}: ${edit} than ${entry.raw} of ${entry.feature.id}, ${figure(apart)} m away`,
+            evidence: { similarTo: entry.feature.id, numberOfOther: entry.raw, distanceM: figure(apart) },
+          }),
+        );
       }
     }
     return findings;
