@@ -37,6 +37,7 @@ export class ContentContext {
   /** Corrected loads by node id. */
   readonly loads = new Map<string, number>();
   private readonly reported = new Set<string>();
+  private readonly locations = new Map<string, Point | null>();
   private flowTreeCache: FlowTree | undefined;
   private nodeNetworkCache: Map<string, NetworkKind> | undefined;
 
@@ -112,6 +113,17 @@ export class ContentContext {
       else classes.set(key, [node]);
     }
     return classes;
+  }
+
+  /** Where to point at an object: the middle of a section's line, a node's point, else its first position. */
+  locationOf(id: string): Point | null {
+    let location = this.locations.get(id);
+    if (location === undefined) {
+      const section = this.net.sectionById(id);
+      location = (section && this.net.sectionLocation(section)) ?? this.nodeLocation(id);
+      this.locations.set(id, location);
+    }
+    return location;
   }
 
   nodeLocation(id: string): Point | null {

@@ -20,43 +20,54 @@ export interface FlowTree {
 
 export const nodeKey = (network: NetworkKind, node: string): string => `${network}\u0000${node}`;
 
-/** A binary min-heap of [priority, key]. */
+/** A binary min-heap of node indices by distance, over plain arrays (no tuple per entry). */
 class Heap {
-  private readonly items: [number, string][] = [];
+  private readonly priorities: number[] = [];
+  private readonly nodes: number[] = [];
   get size(): number {
-    return this.items.length;
+    return this.nodes.length;
   }
-  push(priority: number, key: string): void {
-    const items = this.items;
-    items.push([priority, key]);
-    let i = items.length - 1;
+  push(priority: number, node: number): void {
+    const { priorities, nodes } = this;
+    let i = nodes.length;
+    priorities.push(priority);
+    nodes.push(node);
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (items[parent]![0] <= items[i]![0]) break;
-      [items[parent], items[i]] = [items[i]!, items[parent]!];
+      if (priorities[parent]! <= priority) break;
+      priorities[i] = priorities[parent]!;
+      nodes[i] = nodes[parent]!;
       i = parent;
     }
+    priorities[i] = priority;
+    nodes[i] = node;
   }
-  pop(): [number, string] {
-    const items = this.items;
-    const top = items[0]!;
-    const last = items.pop()!;
-    if (items.length > 0) {
-      items[0] = last;
+  /** Removes the nearest node; returns its index (its priority is `lastPriority`). */
+  pop(): number {
+    const { priorities, nodes } = this;
+    const top = nodes[0]!;
+    this.lastPriority = priorities[0]!;
+    const priority = priorities.pop()!;
+    const node = nodes.pop()!;
+    const n = nodes.length;
+    if (n > 0) {
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= n) break;
         const r = l + 1;
-        let smallest = i;
-        if (l < items.length && items[l]![0] < items[smallest]![0]) smallest = l;
-        if (r < items.length && items[r]![0] < items[smallest]![0]) smallest = r;
-        if (smallest === i) break;
-        [items[smallest], items[i]] = [items[i]!, items[smallest]!];
-        i = smallest;
+        const child = r < n && priorities[r]! < priorities[l]! ? r : l;
+        if (priorities[child]! >= priority) break;
+        priorities[i] = priorities[child]!;
+        nodes[i] = nodes[child]!;
+        i = child;
       }
+      priorities[i] = priority;
+      nodes[i] = node;
     }
     return top;
   }
+  lastPriority = 0;
 }
 
 /** Builds the tree; `flowOf` gives a node's own flow, m³/h (0 for all but consumers). */
@@ -64,65 +75,89 @@ export function buildFlowTree(
   context: NetworkContext,
   flowOf: (node: string, network: NetworkKind) => number,
 ): FlowTree {
-  const adjacency = new Map<string, { section: SectionRow; other: string; length: number }[]>();
-  const link = (from: string, to: string, section: SectionRow, length: number): void => {
-    const list = adjacency.get(from);
-    if (list) list.push({ section, other: to, length });
-    else adjacency.set(from, [{ section, other: to, length }]);
+  // Nodes as indices, per network (a node id may appear in two networks' sections).
+  const index = new Map<string, number>();
+  const keys: string[] = [];
+  const ids: string[] = [];
+  const networks: NetworkKind[] = [];
+  const indexOf = (network: NetworkKind, node: string): number => {
+    const key = nodeKey(network, node);
+    let i = index.get(key);
+    if (i === undefined) {
+      i = keys.length;
+      index.set(key, i);
+      keys.push(key);
+      ids.push(node);
+      networks.push(network);
+    }
+    return i;
   };
+  const edges: { section: SectionRow; a: number; b: number; length: number }[] = [];
   for (const section of context.sections) {
     if (section.fromNode === null || section.toNode === null || section.fromNode === section.toNode) continue;
     const line = context.sectionLines.get(section.id);
     const length = line ? polylineLength(line) : (section.lengthM ?? 1);
-    const a = nodeKey(section.network, section.fromNode);
-    const b = nodeKey(section.network, section.toNode);
-    link(a, b, section, length);
-    link(b, a, section, length);
+    edges.push({
+      section,
+      a: indexOf(section.network, section.fromNode),
+      b: indexOf(section.network, section.toNode),
+      length,
+    });
   }
+  const adjacency: number[][] = keys.map(() => []);
+  edges.forEach((edge, e) => {
+    adjacency[edge.a]!.push(e);
+    adjacency[edge.b]!.push(e);
+  });
 
-  const distance = new Map<string, number>();
-  const parent = new Map<string, { section: SectionRow; from: string }>();
+  const count = keys.length;
+  const distances = new Float64Array(count).fill(Number.POSITIVE_INFINITY);
+  const parentEdge = new Int32Array(count).fill(-1);
+  const settled = new Uint8Array(count);
   const heap = new Heap();
-  for (const key of adjacency.keys()) {
-    const [network, node] = key.split('\u0000') as [NetworkKind, string];
-    if (context.nodes.get(node)?.kind === SOURCE_NODE_KIND[network]) {
-      distance.set(key, 0);
-      heap.push(0, key);
+  for (let i = 0; i < count; i++) {
+    if (context.nodes.get(ids[i]!)?.kind === SOURCE_NODE_KIND[networks[i]!]) {
+      distances[i] = 0;
+      heap.push(0, i);
     }
   }
-  const settled = new Set<string>();
-  const order: string[] = [];
+  const order: number[] = [];
   while (heap.size > 0) {
-    const [d, key] = heap.pop();
-    if (settled.has(key)) continue;
-    settled.add(key);
-    order.push(key);
-    for (const { section, other, length } of adjacency.get(key) ?? []) {
-      const next = d + length;
-      if (next < (distance.get(other) ?? Number.POSITIVE_INFINITY)) {
-        distance.set(other, next);
-        parent.set(other, { section, from: key });
+    const i = heap.pop();
+    if (settled[i]) continue;
+    settled[i] = 1;
+    order.push(i);
+    const d = heap.lastPriority;
+    for (const e of adjacency[i]!) {
+      const edge = edges[e]!;
+      const other = edge.a === i ? edge.b : edge.a;
+      const next = d + edge.length;
+      if (next < distances[other]!) {
+        distances[other] = next;
+        parentEdge[other] = e;
         heap.push(next, other);
       }
     }
   }
 
-  const flow = new Map<string, number>();
-  const consumers = new Map<string, number>();
+  const flow = new Float64Array(count);
+  const consumers = new Int32Array(count);
+  const distance = new Map<string, number>();
   const flowBeyond = new Map<string, number>();
   const consumersBeyond = new Map<string, number>();
-  for (let i = order.length - 1; i >= 0; i--) {
-    const key = order[i]!;
-    const [network, node] = key.split('\u0000') as [NetworkKind, string];
-    const own = flowOf(node, network);
-    const total = (flow.get(key) ?? 0) + own;
-    const count = (consumers.get(key) ?? 0) + (context.nodes.get(node)?.kind === 'consumer' ? 1 : 0);
-    const up = parent.get(key);
-    if (!up) continue;
-    flowBeyond.set(up.section.id, total);
-    consumersBeyond.set(up.section.id, count);
-    flow.set(up.from, (flow.get(up.from) ?? 0) + total);
-    consumers.set(up.from, (consumers.get(up.from) ?? 0) + count);
+  for (let k = order.length - 1; k >= 0; k--) {
+    const i = order[k]!;
+    distance.set(keys[i]!, distances[i]!);
+    const total = flow[i]! + flowOf(ids[i]!, networks[i]!);
+    const beyond = consumers[i]! + (context.nodes.get(ids[i]!)?.kind === 'consumer' ? 1 : 0);
+    const e = parentEdge[i]!;
+    if (e < 0) continue;
+    const edge = edges[e]!;
+    const up = edge.a === i ? edge.b : edge.a;
+    flowBeyond.set(edge.section.id, total);
+    consumersBeyond.set(edge.section.id, beyond);
+    flow[up] = flow[up]! + total;
+    consumers[up] = consumers[up]! + beyond;
   }
   return { distance, flowBeyond, consumersBeyond };
 }

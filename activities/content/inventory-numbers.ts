@@ -34,18 +34,15 @@ export function foldInventoryNumber(number: string): string {
     .replace(LOOK_ALIKE, (c) => LOOK_ALIKES[c]!);
 }
 
-/** Every string one character shorter than `text`, and every one with two neighbours swapped. */
-export function oneEditVariants(text: string): { deletions: Set<string>; transpositions: Set<string> } {
-  const chars = [...text];
-  const deletions = new Set<string>();
-  const transpositions = new Set<string>();
-  for (let i = 0; i < chars.length; i++) {
-    deletions.add(chars.slice(0, i).join('') + chars.slice(i + 1).join(''));
-    if (i + 1 < chars.length && chars[i] !== chars[i + 1]) {
-      const swapped = [...chars];
-      [swapped[i], swapped[i + 1]] = [chars[i + 1]!, chars[i]!];
-      transpositions.add(swapped.join(''));
-    }
-  }
-  return { deletions, transpositions };
+/** What separates `b` from `a` when it is one keystroke: a character more, one less, two neighbours swapped. */
+export type OneEdit = 'one character more' | 'one character less' | 'two characters swapped';
+
+/** How `b` differs from `a` by one insertion, deletion or swap of neighbours; null for anything else (a substitution too). */
+export function oneEditApart(a: string, b: string): OneEdit | null {
+  if (Math.abs(a.length - b.length) > 1 || a === b) return null;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (b.length === a.length + 1) return b.slice(i + 1) === a.slice(i) ? 'one character more' : null;
+  if (a.length === b.length + 1) return a.slice(i + 1) === b.slice(i) ? 'one character less' : null;
+  return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2) ? 'two characters swapped' : null;
 }

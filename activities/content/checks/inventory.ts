@@ -7,12 +7,19 @@
 import type { FeatureRow } from '../../../db/project-schema.ts';
 import { anchorOf, distance } from '../../audit/geometry.ts';
 import { figure } from '../content-context.ts';
-import { foldInventoryNumber, oneEditVariants } from '../inventory-numbers.ts';
+import { foldInventoryNumber, oneEditApart } from '../inventory-numbers.ts';
+import { GridIndex, boxAround, boxOf } from '../../audit/grid-index.ts';
 import type { ContentFinding } from '../model.ts';
 import type { ContentCheck } from './check.ts';
 
-function numbered(features: Iterable<FeatureRow>): { feature: FeatureRow; raw: string; folded: string }[] {
-  const list = [];
+interface Entry {
+  feature: FeatureRow;
+  raw: string;
+  folded: string;
+}
+
+function numbered(features: Iterable<FeatureRow>): Entry[] {
+  const list: Entry[] = [];
   for (const feature of features) {
     const raw = feature.inventoryNumber?.trim();
     if (raw) list.push({ feature, raw, folded: foldInventoryNumber(raw) });
@@ -60,43 +67,33 @@ export const inventoryOneEdit: ContentCheck = {
   action: 'Check whether these are one asset entered twice; delete the copy or correct the number.',
   check(context) {
     const { inventoryNeighbourM } = context.thresholds;
-    const all = numbered(context.net.features.values());
-    const byFolded = new Map<string, (typeof all)[number][]>();
-    for (const entry of all) {
-      const list = byFolded.get(entry.folded);
-      if (list) list.push(entry);
-      else byFolded.set(entry.folded, [entry]);
-    }
+    const located = numbered(context.net.features.values()).flatMap((entry) => {
+      const at = context.locationOf(entry.feature.id);
+      return at ? [{ ...entry, at }] : [];
+    });
+    const grid = new GridIndex<(typeof located)[number]>(boxOf(located.map((entry) => entry.at)), inventoryNeighbourM);
+    for (const entry of located) grid.insert(boxAround(entry.at[0], entry.at[1], 0), entry);
     const findings: ContentFinding[] = [];
-    for (const entry of all) {
-      const { deletions, transpositions } = oneEditVariants(entry.folded);
-      const partners = [
-        ...[...deletions].map((v) => ({ v, edit: 'one character more' })),
-        ...[...transpositions].map((v) => ({ v, edit: 'two characters swapped' })),
-      ];
-      for (const { v, edit } of partners) {
-        for (const other of byFolded.get(v) ?? []) {
-          if (other.feature.layer !== entry.feature.layer) continue;
-          const [earlier, later] = other.feature.id < entry.feature.id ? [other, entry] : [entry, other];
-          if (context.explained(later.feature.id, 'inventory_number')) continue;
-          const a = anchorOf(entry.feature.geometry);
-          const b = anchorOf(other.feature.geometry);
-          if (!a || !b) continue;
-          const apart = distance(a, b);
-          if (apart > inventoryNeighbourM) continue;
-          findings.push(
-            context.finding(this, {
-              id: later.feature.id,
-              layer: later.feature.layer,
-              attribute: 'inventory_number',
-              value: later.raw,
-              expected: null,
-              location: anchorOf(later.feature.geometry),
-              message: `inventory number ${later.raw} is ${edit === 'two characters swapped' ? edit : later === entry ? edit : 'one character less'} than ${earlier.raw} of ${earlier.feature.id}, ${figure(apart)} m away`,
-              evidence: { similarTo: earlier.feature.id, numberOfOther: earlier.raw, distanceM: figure(apart) },
-            }),
-          );
-        }
+    for (const entry of located) {
+      for (const other of grid.query(boxAround(entry.at[0], entry.at[1], inventoryNeighbourM))) {
+        // Each pair once, reported on the later id.
+        if (!(other.feature.id > entry.feature.id) || other.feature.layer !== entry.feature.layer) continue;
+        const apart = distance(entry.at, other.at);
+        if (apart > inventoryNeighbourM) continue;
+        const edit = oneEditApart(entry.folded, other.folded);
+        if (!edit || context.explained(other.feature.id, 'inventory_number')) continue;
+        findings.push(
+          context.finding(this, {
+            id: other.feature.id,
+            layer: other.feature.layer,
+            attribute: 'inventory_number',
+            value: other.raw,
+            expected: null,
+            location: other.at,
+            message: `inventory number ${other.raw}: ${edit} than ${entry.raw} of ${entry.feature.id}, ${figure(apart)} m away`,
+            evidence: { similarTo: entry.feature.id, numberOfOther: entry.raw, distanceM: figure(apart) },
+          }),
+        );
       }
     }
     return findings;
