@@ -3,13 +3,14 @@
  * migrations, the service catalog, demo data, the worker and the API — then the URLs and the demo
  * keys. Ctrl-C stops everything it started, in reverse order.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../lib/config.ts';
 import { createPool } from '../db/pool.ts';
 import { ensureDatabase, migrate, redactUrl } from '../db/migrate.ts';
 import { publishCatalog } from '../definitions/publish.ts';
 import { DEMO_USERS, seedDemoData } from './demo-data.ts';
+import { ensureSystemToolsHere } from './system-tools.ts';
 import { ensureTemporalCli } from './temporal-cli.ts';
 import {
   portIsFree,
@@ -39,8 +40,12 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
-    if (spawnSync(process.env.OGR2OGR || 'ogr2ogr', ['--version']).error)
-      say('Warning: ogr2ogr not found — data imports need GDAL (Debian: apt-get install gdal-bin).');
+    try {
+      ensureSystemToolsHere('start', say);
+    } catch (error) {
+      // The stack runs without them; only the steps that call them fail, so say it and go on.
+      say(`Warning: ${(error as Error).message}`);
+    }
     if (!(await portIsFree(config.port, config.host))) {
       throw new Error(
         `Port ${config.port} is in use (another Potik stack?). Stop it, or start with PORT=<other port>.`,

@@ -3,7 +3,6 @@
  * one, on a random port, search attributes registered), the workflow bundle (a forbidden import in
  * workflow code fails the run here), and a migrated template database that each test file clones.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import pg from 'pg';
 import { bundleWorkflows } from '../worker/create-worker.ts';
 import { ensureDatabase, migrate } from '../db/migrate.ts';
 import { withDefaultUser } from '../lib/config.ts';
+import { ensureSystemToolsHere } from '../scripts/system-tools.ts';
 import { dropDatabase, startDevServer, withAdmin } from './helpers/local-servers.ts';
 
 declare module 'vitest' {
@@ -22,34 +22,9 @@ declare module 'vitest' {
   }
 }
 
-/** Tools the activity suites run for real; a missing one fails the run at once, saying how to get it. */
-const TOOLS = [
-  {
-    command: process.env.OGR2OGR || 'ogr2ogr',
-    install: 'GDAL (Debian: apt-get install gdal-bin; .ci/run installs it)',
-  },
-  {
-    command: process.env.OGRINFO || 'ogrinfo',
-    install: 'GDAL (Debian: apt-get install gdal-bin; .ci/run installs it)',
-  },
-  {
-    command: process.env.PG_DUMP || 'pg_dump',
-    install: 'the PostgreSQL client (Debian: apt-get install postgresql-client)',
-  },
-  { command: 'pg_restore', install: 'the PostgreSQL client (Debian: apt-get install postgresql-client)' },
-];
-
-function assertToolsInstalled(): void {
-  const missing = TOOLS.filter(({ command }) => spawnSync(command, ['--version']).error);
-  if (missing.length > 0) {
-    throw new Error(
-      `The integration suites need ${missing.map(({ command, install }) => `${command} from ${install}`).join('; ')}.`,
-    );
-  }
-}
-
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  assertToolsInstalled();
+  // GDAL, the PostgreSQL client tools and Chromium run for real: installed now if this user may, else one message.
+  ensureSystemToolsHere('test');
   const serverUrl = withDefaultUser(process.env.TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/postgres');
   const templateName = `potik_test_template_${process.pid}`;
   const templateUrl = new URL(serverUrl);
