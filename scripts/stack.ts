@@ -10,6 +10,7 @@ import { createPool } from '../db/pool.ts';
 import { ensureDatabase, migrate, redactUrl } from '../db/migrate.ts';
 import { publishCatalog } from '../definitions/publish.ts';
 import { DEMO_USERS, seedDemoData } from './demo-data.ts';
+import { seedDemoNetworks } from './demo-projects.ts';
 import { ensureTemporalCli } from './temporal-cli.ts';
 import {
   portIsFree,
@@ -102,6 +103,8 @@ async function main(): Promise<void> {
     say(`Catalog: ${catalog.published.length} published, ${catalog.unchanged.length} unchanged`);
     for (const conflict of catalog.conflicts) say(`  not published: ${conflict}`);
     const keys = await seedDemoData(pool);
+    const networks = await seedDemoNetworks(pool);
+    if (networks.length > 0) say(`Demo projects: loaded a water network into ${networks.join(', ')}`);
     await pool.end();
 
     // Worker and API, as the processes production runs.
