@@ -12,7 +12,7 @@ import { readNetwork } from '../activities/audit/project-data.ts';
 import { ensureDatabase } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
 import { dropProjectSchema, loadProjectData } from '../db/project-schema.ts';
-import { seededRandom } from '../test/helpers/seeded-random.ts';
+import { seededRandom } from '../lib/seeded-random.ts';
 
 const SECTIONS = 100_000;
 const SIDE = 224; // 224 × 224 junctions give 2 · 224 · 223 = 99,904 mains

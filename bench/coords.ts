@@ -20,7 +20,7 @@ import { withDefaultUser } from '../lib/config.ts';
 import { createLogger } from '../lib/logger.ts';
 import { seedDemoData } from '../scripts/demo-data.ts';
 import { scratchDatabase } from '../test/helpers/local-servers.ts';
-import { seededRandom } from '../test/helpers/seeded-random.ts';
+import { seededRandom } from '../lib/seeded-random.ts';
 import { insertActivityEngagement, stepRef } from '../test/helpers/activity-environment.ts';
 
 const POINTS = Number(process.argv[2] ?? 1_000_000);

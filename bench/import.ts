@@ -17,7 +17,7 @@ import { createLogger } from '../lib/logger.ts';
 import { ensureDatabase } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
 import { dropProjectSchema } from '../db/project-schema.ts';
-import { seededRandom } from '../test/helpers/seeded-random.ts';
+import { seededRandom } from '../lib/seeded-random.ts';
 
 const FEATURES = Number(process.argv[2] ?? 100_000);
 const SPACING = 60;

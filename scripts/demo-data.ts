@@ -29,6 +29,14 @@ export const DEMO_USERS: readonly DemoUser[] = [
     category: 'LEAD',
     groups: ['gis', 'heads'],
   },
+  // A second lead: an approval under the four-eyes rule needs a lead who did not do the work reviewed.
+  {
+    id: 'bohdan.lead',
+    name: 'Bohdan Kravchenko (lead engineer)',
+    role: 'engineer',
+    category: 'LEAD',
+    groups: ['gis', 'heads'],
+  },
   { id: 'andrii.eng1', name: 'Andrii Melnyk (engineer, cat. I)', role: 'engineer', category: 'ENG_I', groups: ['gis'] },
   {
     id: 'taras.eng2',

@@ -10,6 +10,7 @@ import { createPool } from '../db/pool.ts';
 import { ensureDatabase, migrate, redactUrl } from '../db/migrate.ts';
 import { publishCatalog } from '../definitions/publish.ts';
 import { DEMO_USERS, seedDemoData } from './demo-data.ts';
+import { seedDemoNetworks } from './demo-projects.ts';
 import { ensureSystemToolsHere } from './system-tools.ts';
 import { ensureTemporalCli } from './temporal-cli.ts';
 import {
@@ -108,6 +109,8 @@ async function main(): Promise<void> {
     for (const conflict of catalog.conflicts) say(`  not published: ${conflict}`);
     for (const line of catalog.notOffered) say(`  not offered yet: ${line}`);
     const keys = await seedDemoData(pool);
+    const networks = await seedDemoNetworks(pool);
+    if (networks.length > 0) say(`Demo projects: loaded a water network into ${networks.join(', ')}`);
     await pool.end();
 
     // Worker and API, as the processes production runs.

@@ -114,6 +114,8 @@ export class TaskRegistry {
       throw ApplicationFailure.nonRetryable(
         `Four-eyes rule: user ${input.user.id} did earlier work this step reviews, or already decided on it, and may not approve it.`,
         REJECTION.fourEyes,
+        // Who else is excluded, so the API can name who may approve instead.
+        { excludedUsers: [...task.excludedUsers] },
       );
     }
     if (task.kind === 'approval' && input.decision !== 'approve' && input.decision !== 'reject') {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { applyModel, chooseModel, fitModel, fitModels } from './fit.ts';
 import type { PlanarPoint, TiePoint } from './fit.ts';
 import { fromUkrainianXY } from './transform.ts';
-import { seededRandom } from '../../test/helpers/seeded-random.ts';
+import { seededRandom } from '../../lib/seeded-random.ts';
 
 function gaussian(random: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());

@@ -20,6 +20,7 @@ import { completeTaskUpdate, completeTaskUpdateId, type CompletionRecord } from 
 import { callerOf, type Caller } from '../auth.ts';
 import { decodeCursor, encodeCursor, pageLimit } from '../page.ts';
 import { assertMatches } from '../validate.ts';
+import { fourEyesRefusal } from '../four-eyes.ts';
 import type { RouteDeps } from '../app.ts';
 
 /** Body of `POST /v1/tasks/:id/complete` (schema: CompleteTaskBody in api/openapi.yaml). */
@@ -260,6 +261,13 @@ export function taskRoutes(deps: RouteDeps): Router {
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
         const code = REJECTIONS[error.cause.type ?? ''] ?? 'task-not-open';
+        if (code === 'four-eyes-violation') {
+          const details = error.cause.details?.[0] as { excludedUsers?: string[] } | undefined;
+          throw await fourEyesRefusal(pool, task, caller.id, {
+            message: error.cause.message,
+            excludedUsers: details?.excludedUsers ?? [],
+          });
+        }
         const notBefore = (error.cause.details?.[0] as { notBefore?: string } | undefined)?.notBefore;
         throw new AppError(code, error.cause.message, notBefore ? { notBefore } : undefined);
       }

@@ -190,3 +190,28 @@ export async function selectUserCategory(db: Queryable, userId: string): Promise
   const { rows } = await db.query<{ category: Category | null }>('SELECT category FROM users WHERE id = $1', [userId]);
   return rows[0]?.category ?? null;
 }
+
+/**
+ * Active users who may complete a task of this assignee (the rule of `mayAct` in
+ * workflows/human-steps.ts), admins last, leaving out `excluded`. Named for refusals that say who
+ * can act instead.
+ */
+export async function selectUsersWhoMayAct(
+  db: Queryable,
+  assignee: { user: string | null; group: string | null; category: Category | null; role: string | null },
+  excluded: readonly string[],
+): Promise<Pick<UserRow, 'id' | 'name' | 'role'>[]> {
+  const { rows } = await db.query<Pick<UserRow, 'id' | 'name' | 'role'>>(
+    `SELECT id, name, role FROM users
+     WHERE active AND NOT (id = ANY($5::text[])) AND (
+       role = 'admin'
+       OR ($1::text IS NOT NULL AND id = $1)
+       OR ($1::text IS NULL AND $4::text IS NOT NULL AND (
+            ($4 IN ('customer', 'pm') AND role = 'pm') OR ($4 = 'lead' AND category = 'LEAD')))
+       OR ($1::text IS NULL AND $4::text IS NULL AND (
+            ($2::text IS NOT NULL AND $2 = ANY(groups)) OR ($3::text IS NOT NULL AND category = $3))))
+     ORDER BY role = 'admin', id`,
+    [assignee.user, assignee.group, assignee.category, assignee.role, excluded],
+  );
+  return rows;
+}

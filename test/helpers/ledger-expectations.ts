@@ -4,7 +4,7 @@
  */
 import type { Category, Norm } from '../../definitions/model.ts';
 import type { Pool } from '../../db/pool.ts';
-export { seededRandom } from './seeded-random.ts';
+export { seededRandom } from '../../lib/seeded-random.ts';
 
 export type Rates = Record<Category, bigint>;
 

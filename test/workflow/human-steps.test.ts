@@ -103,10 +103,18 @@ steps:
     const fourEyes = await complete(stack, 'andrii.eng1', slot1.id, { decision: 'approve', hoursSpent: 0 });
     expect(fourEyes.status).toBe(403);
     expect(fourEyes.body.type).toBe('/problems/four-eyes-violation');
+    // The refusal names who may approve instead: the group's other members, then the admins.
+    expect(fourEyes.body.mayApprove).toEqual(['bohdan.lead', 'iryna.lead', 'oksana.tech', 'taras.eng2', 'admin']);
+    expect(fourEyes.body.detail).toContain(
+      'It can be approved by Bohdan Kravchenko (lead engineer) (bohdan.lead), Iryna Shevchenko (lead engineer) (iryna.lead),',
+    );
+    expect(fourEyes.body.detail).toContain('; or an admin: Admin (admin).');
     expect((await complete(stack, 'taras.eng2', slot1.id, { decision: 'approve', hoursSpent: 0.1 })).status).toBe(200);
     const slot2 = await openTask(stack, id, 'approve', [slot1.id]);
     expect(slot2.id).not.toBe(slot1.id);
-    expect((await complete(stack, 'taras.eng2', slot2.id, { decision: 'approve', hoursSpent: 0 })).status).toBe(403);
+    const second = await complete(stack, 'taras.eng2', slot2.id, { decision: 'approve', hoursSpent: 0 });
+    expect(second.status).toBe(403);
+    expect(second.body.mayApprove).toEqual(['bohdan.lead', 'iryna.lead', 'oksana.tech', 'admin']);
     expect((await complete(stack, 'iryna.lead', slot2.id, { decision: 'reject', hoursSpent: 0.1 })).status).toBe(200);
 
     // Rejected once: back to the draft, second iteration.
