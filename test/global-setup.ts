@@ -37,6 +37,8 @@ const TOOLS = [
     install: 'the PostgreSQL client (Debian: apt-get install postgresql-client)',
   },
   { command: 'pg_restore', install: 'the PostgreSQL client (Debian: apt-get install postgresql-client)' },
+  { command: 'cs2cs', install: "PROJ's tools (Debian: apt-get install proj-bin; .ci/run installs it)" },
+  { command: 'projinfo', install: "PROJ's tools (Debian: apt-get install proj-bin; .ci/run installs it)" },
 ];
 
 function assertToolsInstalled(): void {
