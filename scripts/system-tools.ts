@@ -50,6 +50,18 @@ export const SYSTEM_TOOLS: readonly SystemTool[] = [
     purpose: 'audit backups (PostgreSQL client tools)',
     neededBy: ['start', 'test'],
   },
+  {
+    command: 'cs2cs',
+    debianPackage: 'proj-bin',
+    purpose: 'the reference the CRS registry is tested against (PROJ)',
+    neededBy: ['test'],
+  },
+  {
+    command: 'projinfo',
+    debianPackage: 'proj-bin',
+    purpose: 'the reference the CRS registry is tested against (PROJ)',
+    neededBy: ['test'],
+  },
   { command: 'chromium', env: 'CHROMIUM', debianPackage: 'chromium', purpose: 'the browser suite', neededBy: ['test'] },
 ];
 

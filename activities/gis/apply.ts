@@ -23,6 +23,7 @@ import { DEFAULT_TOLERANCE_M, type AuditReport, type Finding } from '../audit/mo
 import { readNetwork } from '../audit/project-data.ts';
 import type { ActivityDeps } from '../context.ts';
 import { copyTables, fail } from '../project-schemas.ts';
+import { AppError } from '../../lib/errors.ts';
 import type { CrsEntry } from './crs-registry.ts';
 import type { FitResult, Method } from './fit-candidates.ts';
 import {
@@ -34,6 +35,7 @@ import {
   transformGeometry,
   type PositionTransform,
 } from './geometry-transform.ts';
+import { assertInAreaOfUse } from './transform.ts';
 
 export type ApplyModel = 'rigorous' | Method;
 
@@ -239,6 +241,14 @@ export async function compareTopology(
 }
 
 /** Refuses a project whose CRS metadata contradicts the stated source CRS. */
+/** Features whose first position is checked against the source CRS's area of use before anything is copied. */
+const AREA_SAMPLE = 200;
+
+/**
+ * Refuses a source whose CRS metadata names another system, or whose coordinates do not lie in the
+ * stated CRS's area of use (exchanged axes are named as such): a wrong CRS would otherwise move the
+ * whole project hundreds of kilometres.
+ */
 export async function checkSourceCrs(deps: ActivityDeps, schema: string, source: CrsEntry): Promise<void> {
   const crs = await selectCrs(deps.pool, schema);
   if (crs && crs.epsg !== source.epsg) {
@@ -246,5 +256,21 @@ export async function checkSourceCrs(deps: ActivityDeps, schema: string, source:
       `project schema ${schema} is in EPSG:${crs.epsg} (${crs.name}), not the stated source ${source.code}; correct sourceCrs`,
       'crs-mismatch',
     );
+  }
+  const ids = await selectSpreadFeatureIds(deps.pool, schema, AREA_SAMPLE);
+  const rows = await selectFeatureGeometriesById(deps.pool, schema, ids);
+  const sample = rows.flatMap((row) => {
+    const first = geometryInfo(row.geometry).first;
+    return first ? [{ id: row.id, position: [first[0]!, first[1]!] as const }] : [];
+  });
+  try {
+    assertInAreaOfUse(
+      source.code,
+      sample.map((s) => s.position),
+    );
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const index = (error.details as { index?: number } | undefined)?.index ?? 0;
+    fail(`feature ${sample[index]?.id ?? '?'}: ${error.message}`, 'coordinates-outside-crs');
   }
 }

@@ -76,6 +76,7 @@ interface TmParams {
   readonly lat0: number;
   readonly lon0: number;
   readonly falseEasting: number;
+  readonly k?: number;
 }
 
 function tmForward(ell: Ellipsoid, params: TmParams, lonDeg: number, latDeg: number): [number, number] {
@@ -103,29 +104,72 @@ function tmForward(ell: Ellipsoid, params: TmParams, lonDeg: number, latDeg: num
   };
   const [xi, eta] = xiEta(latDeg * DEG, (lonDeg - params.lon0) * DEG);
   const [xi0] = xiEta(params.lat0 * DEG, 0);
-  return [params.falseEasting + bigA * eta, bigA * (xi - xi0)];
+  const k = params.k ?? 1;
+  return [params.falseEasting + k * bigA * eta, k * bigA * (xi - xi0)];
 }
 
-/** Expected definitions typed in from EPSG (conversions 16204–16207, 7818–7824, 9815; transformations 5840, 15865). */
-function expected(entry: CrsEntry): { helmert: Helmert; tm?: TmParams } {
+/** lon_0 of the UCS-2000 local systems, EPSG conversions 9796–9820 (sexagesimal there: 28.4 = 28°40′). */
+const LCS_LON0: Record<number, number> = {
+  9821: 30.5,
+  9831: 34.5,
+  9832: 28 + 40 / 60,
+  9833: 24 + 50 / 60,
+  9834: 35,
+  9835: 37.5,
+  9836: 28.5,
+  9837: 23.5,
+  9838: 36,
+  9839: 24.75,
+  9840: 32,
+  9841: 39,
+  9851: 24,
+  9852: 31 + 50 / 60,
+  9853: 30,
+  9854: 33 + 50 / 60,
+  9855: 27,
+  9856: 34.5,
+  9857: 25.5,
+  9858: 36.5,
+  9859: 33.5,
+  9860: 27,
+  9861: 31.5,
+  9862: 26,
+  9863: 32,
+  9864: 30.5,
+  9865: 33,
+};
+
+const WGS84_IDENTITY: Helmert = { t: [0, 0, 0], rCoordinateFrame: [0, 0, 0] };
+
+/**
+ * Expected definitions typed in from EPSG (conversions 16204–16207, 16267–16273, 6374–6380,
+ * 7818–7824, 9796–9820, 16034–16037; transformations 5840, 15865).
+ */
+function expected(entry: CrsEntry): { helmert: Helmert; ellipsoid: Ellipsoid; tm?: TmParams } {
   const e = entry.epsg;
-  if (e === 4326) return { helmert: { t: [0, 0, 0], rCoordinateFrame: [0, 0, 0] } };
-  if (e === 5561) return { helmert: UCS2000_TO_WGS84 };
-  if (e >= 5562 && e <= 5565) {
-    const zone = e - 5558;
-    return { helmert: UCS2000_TO_WGS84, tm: { lat0: 0, lon0: 6 * zone - 3, falseEasting: zone * 1e6 + 500000 } };
+  const sk42 = { helmert: SK42_TO_WGS84, ellipsoid: KRASSOWSKY };
+  const ucs = { helmert: UCS2000_TO_WGS84, ellipsoid: KRASSOWSKY };
+  const gk = (zone: number, lon0: number) => ({ lat0: 0, lon0, falseEasting: zone * 1e6 + 500000 });
+  if (e === 4326) return { helmert: WGS84_IDENTITY, ellipsoid: WGS84 };
+  if (e >= 32634 && e <= 32637) {
+    const zone = e - 32600;
+    return {
+      helmert: WGS84_IDENTITY,
+      ellipsoid: WGS84,
+      tm: { lat0: 0, lon0: 6 * zone - 183, falseEasting: 500000, k: 0.9996 },
+    };
   }
-  if (e === 9858) return { helmert: UCS2000_TO_WGS84, tm: { lat0: 0, lon0: 36.5, falseEasting: 300000 } };
-  if (e >= 28404 && e <= 28407) {
-    const zone = e - 28400;
-    return { helmert: SK42_TO_WGS84, tm: { lat0: 0, lon0: 6 * zone - 3, falseEasting: zone * 1e6 + 500000 } };
-  }
+  if (e === 4284) return sk42;
+  if (e === 5561) return ucs;
+  if (e >= 5562 && e <= 5565) return { ...ucs, tm: gk(e - 5558, 6 * (e - 5558) - 3) };
+  if (e >= 5570 && e <= 5576) return { ...ucs, tm: gk(e - 5563, 3 * (e - 5563)) };
+  if (e >= 6381 && e <= 6387) return { ...ucs, tm: { lat0: 0, lon0: 3 * (e - 6374), falseEasting: 300000 } };
+  if (LCS_LON0[e] !== undefined) return { ...ucs, tm: { lat0: 0, lon0: LCS_LON0[e]!, falseEasting: 300000 } };
+  if (e >= 28404 && e <= 28407) return { ...sk42, tm: gk(e - 28400, 6 * (e - 28400) - 3) };
+  if (e >= 2523 && e <= 2529) return { ...sk42, tm: gk(e - 2516, 3 * (e - 2516)) };
   if (e >= 7825 && e <= 7831) {
     const zone = e - 7824;
-    return {
-      helmert: SK42_TO_WGS84,
-      tm: { lat0: 5 / 60, lon0: 23.5 + 3 * (zone - 1), falseEasting: zone * 1e6 + 300000 },
-    };
+    return { ...sk42, tm: { lat0: 5 / 60, lon0: 23.5 + 3 * (zone - 1), falseEasting: zone * 1e6 + 300000 } };
   }
   throw new Error(`no independent definition for ${entry.code}`);
 }
@@ -134,13 +178,28 @@ const cases = CRS_REGISTRY.flatMap((entry) => entry.verification.map((point) => 
 
 describe('CRS registry', () => {
   it('holds the CRSs of the domain, each with a source, an area of use and a verification point', () => {
-    const codes = CRS_REGISTRY.map((entry) => entry.epsg).sort((a, b) => a - b);
-    expect(codes).toEqual([
-      4326, 5561, 5562, 5563, 5564, 5565, 7825, 7826, 7827, 7828, 7829, 7830, 7831, 9858, 28404, 28405, 28406, 28407,
-    ]);
+    const codes = new Set(CRS_REGISTRY.map((entry) => entry.epsg));
+    const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    const family = [
+      4326,
+      ...range(32634, 32637), // WGS 84, UTM 34N–37N
+      4284,
+      ...range(28404, 28407),
+      ...range(2523, 2529),
+      ...range(7825, 7831), // SK-42 6°, 3°; SK-63 X1–X7
+      ...range(5561, 5565),
+      ...range(5570, 5576),
+      ...range(6381, 6387), // USK-2000, GK 6°, GK 3°, TM 7–13
+      9821,
+      ...range(9831, 9841),
+      ...range(9851, 9865), // every oblast's LCS, Kyiv city (9864), Sevastopol
+    ];
+    expect([...codes].sort((a, b) => a - b)).toEqual(family.sort((a, b) => a - b));
+    expect(codes.size).toBe(CRS_REGISTRY.length);
     for (const entry of CRS_REGISTRY) {
       expect(entry.source).toMatch(/EPSG:\d+/);
       expect(entry.verification.length).toBeGreaterThan(0);
+      expect(entry.datumShift?.epsg ?? null).toBe({ wgs84: null, ucs2000: 5840, pulkovo1942: 15865 }[entry.datum]);
       expect(entry.areaOfUse.south).toBeLessThan(entry.areaOfUse.north);
     }
   });
@@ -159,15 +218,15 @@ describe('CRS registry', () => {
   it.each(cases)(
     '$entry.code at $point.place matches an independent datum shift and projection',
     ({ entry, point }) => {
-      const { helmert, tm } = expected(entry);
+      const { helmert, ellipsoid, tm } = expected(entry);
       const local = wgs84ToLocal(helmert, toGeocentric(WGS84, point.wgs84[0], point.wgs84[1]));
-      const [lon, lat] = toGeodetic(entry.epsg === 4326 ? WGS84 : KRASSOWSKY, local);
+      const [lon, lat] = toGeodetic(ellipsoid, local);
       if (!tm) {
         expect(Math.abs(lon - point.coordinates[0])).toBeLessThan(1e-8);
         expect(Math.abs(lat - point.coordinates[1])).toBeLessThan(1e-8);
         return;
       }
-      const [easting, northing] = tmForward(KRASSOWSKY, tm, lon, lat);
+      const [easting, northing] = tmForward(ellipsoid, tm, lon, lat);
       expect(Math.abs(easting - point.coordinates[0])).toBeLessThan(1e-3);
       expect(Math.abs(northing - point.coordinates[1])).toBeLessThan(1e-3);
     },

@@ -48,7 +48,9 @@ describe('transform', () => {
     expect(detectGkZone(5352457)!.candidates).toEqual(expect.arrayContaining(['EPSG:5563', 'EPSG:28405', 'EPSG:7829']));
     expect(detectGkZone(5_700_000)!.candidates).not.toContain('EPSG:7829');
     expect(detectGkZone(280753)).toBeUndefined();
-    expect(detectGkZone(9_500_000)).toBeUndefined();
+    // 9 500 000 is the meridian of 3° zone 9 (27°E), SK-42 or the deprecated USK-2000 one.
+    expect(detectGkZone(9_500_000)!.candidates).toEqual(['EPSG:5572', 'EPSG:2525']);
+    expect(detectGkZone(14_500_000)).toBeUndefined();
   });
 
   it('detects swapped axes in a Kharkiv batch and accepts the right order', () => {
@@ -66,6 +68,27 @@ describe('transform', () => {
   it('reports a batch that fits neither order as outside', () => {
     const kyivInZone7 = transformPoints(4326, 5564, [[30.52, 50.45]]);
     expect(detectAxisOrder(kyivInZone7, 9858).verdict).toBe('outside');
+  });
+
+  it('refuses a batch given northing first instead of moving it hundreds of kilometres', () => {
+    const lcs = getCrs(9858).verification[0]!.coordinates;
+    expect(() => transformPoints(9858, 4326, [[lcs[1], lcs[0]]])).toThrowError(
+      expect.objectContaining({
+        code: 'request-invalid',
+        message: expect.stringMatching(/Point 0 .* has its axes exchanged for EPSG:9858 .*Kharkiv oblast/),
+        details: expect.objectContaining({ verdict: 'swapped', index: 0 }),
+      }),
+    );
+    const latLon: Position = [KHARKIV_WGS84[1], KHARKIV_WGS84[0]];
+    expect(() => transformPoints(5561, 5565, [latLon])).toThrowError(/axes exchanged for EPSG:5561/);
+  });
+
+  it('refuses a position outside the area of use and says where it lands', () => {
+    const kyivInZone6 = getCrs(5564).verification[0]!.coordinates;
+    // Kyiv's zone-6 coordinates read as LCS-63 Kharkiv: a point 300 km west of the oblast.
+    expect(() => transformPoints(9858, 5565, [kyivInZone6])).toThrowError(/is outside EPSG:9858 .*: it lands at /);
+    // A zone is used a little past its edge: Kharkiv (36.23°E) in zone 6 (30–36°E) is taken.
+    expect(transformPoints(4326, 5564, [KHARKIV_WGS84])).toHaveLength(1);
   });
 
   it('refuses to produce non-finite coordinates', () => {

@@ -42,8 +42,13 @@ export function createTransformer(from: string | number, to: string | number): C
   return convert;
 }
 
-/** Transforms positions between two registry CRSs; throws `request-invalid` where a result is not finite. */
+/**
+ * Transforms positions between two registry CRSs; throws `request-invalid` for a position outside the
+ * source CRS's area of use (exchanged axes included, see `assertInAreaOfUse`) or a result that is not
+ * finite.
+ */
 export function transformPoints(from: string | number, to: string | number, points: readonly Position[]): Position[] {
+  assertInAreaOfUse(from, points);
   const convert = createTransformer(from, to);
   return points.map((point, index) => {
     const refuse = (cause?: unknown): AppError =>
@@ -76,25 +81,20 @@ export interface ZoneGuess {
   readonly offset: number;
   /**
    * Registry CRSs consistent with the easting. The prefix cannot tell the datum (USK-2000 vs SK-42),
-   * and SK-63 X zones (FE k·10⁶ + 300 000) share the prefix digits with 6° zones 4–7.
+   * and SK-63 X zones (FE k·10⁶ + 300 000) and 3° zones 7–13 share prefix digits with 6° zones 4–7.
    */
   readonly candidates: readonly string[];
 }
 
-// Half-widths generous enough for Ukraine: the far edge of a 6° zone there is < 3.2° (≈ 250 km) from
-// its meridian, of a 3° CS63 zone < 1.6° (≈ 120 km).
-const GK_HALF_WIDTH_M = 350_000;
-const X_HALF_WIDTH_M = 200_000;
-
-/** Reads the zone number from a Gauss-Krüger easting (7 301 526 → zone 7); undefined if no registry CRS fits. */
+/** Reads the zone from a Gauss-Krüger style easting (7 301 526 → zone 7); undefined if no registry CRS fits. */
 export function detectGkZone(easting: number): ZoneGuess | undefined {
   if (!Number.isFinite(easting) || easting < 0) return undefined;
   const zone = Math.floor(easting / 1e6);
   const offset = easting - zone * 1e6;
   const candidates = CRS_REGISTRY.filter((entry) => {
-    if (entry.zone !== zone) return false;
-    const isX = entry.name.startsWith('SK-63');
-    return Math.abs(offset - (isX ? 300_000 : 500_000)) <= (isX ? X_HALF_WIDTH_M : GK_HALF_WIDTH_M);
+    if (entry.zone !== zone || entry.zoneHalfWidthM === undefined) return false;
+    const centre = (entry.falseEastingM ?? 0) - zone * 1e6;
+    return Math.abs(offset - centre) <= entry.zoneHalfWidthM;
   }).map((entry) => entry.code);
   return candidates.length > 0 ? { zone, offset, candidates } : undefined;
 }
@@ -111,25 +111,98 @@ export interface AxisOrderVerdict {
 const AREA_MARGIN_DEG = 0.1;
 const MAX_SAMPLE = 500;
 
-function inArea(area: AreaOfUse, lonLat: Position): boolean {
+function inArea(area: AreaOfUse, lonLat: Position, margin = AREA_MARGIN_DEG): boolean {
   const [lon, lat] = lonLat;
   return (
     Number.isFinite(lon) &&
     Number.isFinite(lat) &&
-    lat >= area.south - AREA_MARGIN_DEG &&
-    lat <= area.north + AREA_MARGIN_DEG &&
-    lon >= area.west - AREA_MARGIN_DEG &&
-    lon <= area.east + AREA_MARGIN_DEG
+    lat >= area.south - margin &&
+    lat <= area.north + margin &&
+    lon >= area.west - margin &&
+    lon <= area.east + margin
   );
 }
 
-function landsInArea(entry: CrsEntry, toWgs84: Convert, position: Position): boolean {
+function toLonLat(toWgs84: Convert, position: Position): Position | null {
   try {
-    return inArea(entry.areaOfUse, toWgs84(position));
+    return toWgs84(position);
   } catch {
     // proj4 throws for some inputs far outside the projection's domain: that is simply "not here".
-    return false;
+    return null;
   }
+}
+
+function landsInArea(entry: CrsEntry, toWgs84: Convert, position: Position, margin = AREA_MARGIN_DEG): boolean {
+  const lonLat = toLonLat(toWgs84, position);
+  return lonLat !== null && inArea(entry.areaOfUse, lonLat, margin);
+}
+
+/**
+ * How far outside its CRS's area of use a position may lie and still be taken (≈ 50 km): zones are
+ * used a little past their edges, while exchanged axes land hundreds of kilometres away.
+ */
+export const AREA_TOLERANCE_DEG = 0.5;
+
+const deg = (value: number): string => value.toFixed(2);
+
+function describeArea(area: AreaOfUse): string {
+  return `${area.name}: ${deg(area.south)}–${deg(area.north)}°N, ${deg(area.west)}–${deg(area.east)}°E`;
+}
+
+/**
+ * Refuses positions (proj4 order) that do not lie in the area of use of `crs`, saying whether they
+ * would with the axes exchanged (northing first, the Ukrainian X/Y order) — instead of transforming
+ * them into a point hundreds of kilometres away. Throws `request-invalid` naming the first such
+ * position.
+ */
+export type AreaVerdict = 'inside' | 'swapped' | 'outside';
+
+/** Where a position claimed to be in `crs` lies: in its area of use (with tolerance), there only with the axes exchanged, or neither. */
+export function createAreaCheck(crs: string | number): (position: Position) => AreaVerdict {
+  const entry = getCrs(crs);
+  const toWgs84 = createTransformer(entry.code, 'EPSG:4326');
+  return (position) => {
+    if (landsInArea(entry, toWgs84, position, AREA_TOLERANCE_DEG)) return 'inside';
+    return landsInArea(entry, toWgs84, [position[1], position[0]], AREA_TOLERANCE_DEG) ? 'swapped' : 'outside';
+  };
+}
+
+/** Why a position is not taken in `crs`, for a message naming the point (`Point 3 (…)`) or the feature. */
+export function areaRefusal(crs: string | number, position: Position, verdict: AreaVerdict): string {
+  const entry = getCrs(crs);
+  const where = `${entry.code} ${entry.name} (area of use ${describeArea(entry.areaOfUse)})`;
+  if (verdict === 'swapped') {
+    return (
+      `(${position.join(', ')}) has its axes exchanged for ${where}: it lies there only as ` +
+      `(${position[1]}, ${position[0]}). Give positions as [easting, northing] (Ukrainian [Y, X]) or [longitude, latitude]`
+    );
+  }
+  const at = toLonLat(createTransformer(entry.code, 'EPSG:4326'), position);
+  const lands =
+    at && Number.isFinite(at[0]) && Number.isFinite(at[1]) ? `: it lands at ${deg(at[1])}°N, ${deg(at[0])}°E` : '';
+  return `(${position.join(', ')}) is outside ${where}${lands}; check the CRS the coordinates are in`;
+}
+
+/**
+ * Refuses positions (proj4 order) that do not lie in the area of use of `crs`, saying whether they
+ * would with the axes exchanged (northing first, the Ukrainian X/Y order) — instead of transforming
+ * them into a point hundreds of kilometres away. Throws `request-invalid` naming the first such
+ * position.
+ */
+export function assertInAreaOfUse(crs: string | number, points: readonly Position[]): void {
+  const check = createAreaCheck(crs);
+  points.forEach((point, index) => {
+    const verdict = check(point);
+    if (verdict === 'inside') return;
+    const entry = getCrs(crs);
+    throw new AppError('request-invalid', `Point ${index} ${areaRefusal(crs, point, verdict)}`, {
+      crs: entry.code,
+      index,
+      position: [...point],
+      verdict,
+      areaOfUse: entry.areaOfUse,
+    });
+  });
 }
 
 /**

@@ -42,8 +42,7 @@ function datumFamily(name: string): DatumFamily {
 }
 
 function entryFamily(entry: CrsEntry): DatumFamily {
-  if (entry.proj4.includes('+datum=WGS84')) return 'wgs84';
-  return entry.proj4.includes('towgs84=24,-121,-76') ? 'ucs2000' : 'pulkovo1942';
+  return entry.datum;
 }
 
 const close = (a: number | null, b: number, tolerance: number) => a !== null && Math.abs(a - b) <= tolerance;

@@ -4,8 +4,8 @@
  * engineer must decide before writing the mapping spec.
  */
 import { join } from 'node:path';
-import { findCrs } from '../gis/crs-registry.ts';
-import type { Position } from '../gis/transform.ts';
+import { findCrs, getCrs } from '../gis/crs-registry.ts';
+import { createAreaCheck, type Position } from '../gis/transform.ts';
 import { coordinateHeuristics, matchWkt, type CoordinateHeuristics, type CrsMatch } from './crs-detect.ts';
 import type { EncodingGuess } from './encoding.ts';
 import { readFeatures, summarizeSource, type FieldInfo, type GdalTools, type SourceFeature } from './gdal.ts';
@@ -35,6 +35,8 @@ export interface InspectedLayer {
   extent: [number, number, number, number] | null;
   crs: LayerCrs;
   heuristics: CoordinateHeuristics;
+  /** Sampled positions outside the CRS's area of use (after the axis swap the heuristics found). */
+  outsideArea: number;
   /** Attribute values of the first features, decoded. */
   sample: Record<string, unknown>[];
 }
@@ -84,6 +86,11 @@ function layerCrs(wktMatch: CrsMatch, wkt: string | null, format: SourceFormat, 
   return { ...wktMatch, source: wkt ? 'source' : 'none' };
 }
 
+function countOutsideArea(positions: readonly Position[], crs: string, swapped: boolean): number {
+  const check = createAreaCheck(crs);
+  return positions.filter((p) => check(swapped ? [p[1], p[0]] : p) !== 'inside').length;
+}
+
 /** Inspects the uploaded files (read with GDAL in a temporary directory). */
 export async function inspectSources(
   tools: GdalTools,
@@ -112,8 +119,19 @@ export async function inspectSources(
           .filter(([type]) => type !== 'null')
           .sort((a, b) => b[1] - a[1])[0];
         const crs = layerCrs(matchWkt(summary.wkt), summary.wkt, dataset.format, hintCrs);
-        const heuristics = coordinateHeuristics(samplePositions(features), crs.code);
+        const positions = samplePositions(features);
+        const heuristics = coordinateHeuristics(positions, crs.code);
         const where = `${dataset.name} layer ${summary.name}`;
+        const outsideArea = crs.code ? countOutsideArea(positions, crs.code, heuristics.axes === 'swapped') : 0;
+        if (outsideArea > 0) {
+          const area = getCrs(crs.code!).areaOfUse;
+          warnings.push(
+            `${where}: ${outsideArea} of ${positions.length} sampled positions are not in ${crs.code}'s area of use ` +
+              `(${area.name}: ${area.south}–${area.north}°N, ${area.west}–${area.east}°E); extent found ` +
+              `${summary.extent ? summary.extent.join(', ') : 'none'} (minX, minY, maxX, maxY); the conversion refuses ` +
+              'such features — name the CRS the coordinates are in',
+          );
+        }
         if (!crs.code) {
           warnings.push(
             summary.wkt
@@ -141,6 +159,7 @@ export async function inspectSources(
           extent: summary.extent,
           crs,
           heuristics,
+          outsideArea,
           sample: features.slice(0, 3).map((f) => f.properties),
         });
         onLayer(dataset.name, summary.name);

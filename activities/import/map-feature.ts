@@ -6,7 +6,7 @@
 import { geometryProblem, polylineLength } from '../audit/geometry.ts';
 import type { Point } from '../audit/model.ts';
 import type { DictionaryEntryRow } from '../../db/project-schema.ts';
-import { createTransformer, type Position } from '../gis/transform.ts';
+import { areaRefusal, createAreaCheck, createTransformer, type Position } from '../gis/transform.ts';
 import type { SourceFeature } from './gdal.ts';
 import { MATERIALS } from './catalog.ts';
 import type { FieldMapping, ResolvedLayer } from './spec.ts';
@@ -63,6 +63,12 @@ function singleLine(geometry: SourceFeature['geometry']): unknown {
   return geometry;
 }
 
+function firstPosition(geometry: unknown): readonly number[] | null {
+  let value: unknown = (geometry as { coordinates?: unknown }).coordinates;
+  while (Array.isArray(value) && Array.isArray(value[0])) value = value[0];
+  return Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'number' ? value : null;
+}
+
 /** Converts one source feature, or says why it cannot be converted. */
 export function mapFeature(feature: SourceFeature, context: MapContext): MapResult {
   const { layer, targetCrs, dictionaries } = context;
@@ -72,11 +78,17 @@ export function mapFeature(feature: SourceFeature, context: MapContext): MapResu
   const problem = geometryProblem(raw, expected);
   if (problem) return { reject: `invalid geometry: ${problem}` };
   const convert = layer.sourceCrs === targetCrs ? null : createTransformer(layer.sourceCrs, targetCrs);
+  const given = (p: readonly number[]): Position => (layer.swapAxes ? [p[1]!, p[0]!] : [p[0]!, p[1]!]);
+  // One position per feature is enough to catch a wrong CRS or exchanged axes: they move the whole layer.
+  const first = firstPosition(raw);
+  if (first) {
+    const verdict = createAreaCheck(layer.sourceCrs)(given(first));
+    if (verdict !== 'inside') return { reject: `position ${areaRefusal(layer.sourceCrs, given(first), verdict)}` };
+  }
   const place = (p: readonly number[]): Point | null => {
-    const given: Position = layer.swapAxes ? [p[1]!, p[0]!] : [p[0]!, p[1]!];
-    let out: Position = given;
+    let out: Position = given(p);
     try {
-      if (convert) out = convert(given);
+      if (convert) out = convert(out);
     } catch {
       return null;
     }

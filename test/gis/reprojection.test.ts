@@ -188,6 +188,28 @@ describe('gis.fitTransformation and gis.applyTransformation with fitted models',
     await expect(attempt).rejects.toThrow(/model affine was not fitted \(fitted: shift, helmert2d\)/);
   });
 
+  it('when the project’s coordinates come northing first, then the apply is refused, not moved 5000 km', async () => {
+    const swap = (value: unknown): unknown =>
+      Array.isArray(value) && typeof value[0] === 'number'
+        ? [value[1], value[0], ...value.slice(2)]
+        : Array.isArray(value)
+          ? value.map(swap)
+          : value;
+    const swapped = sk63.features.map((f) => {
+      const geometry = f.geometry as { type: string; coordinates: unknown } | null;
+      return geometry ? { ...f, geometry: { ...geometry, coordinates: swap(geometry.coordinates) } } : f;
+    });
+    await loadProjectData(pool, 'project_swapped_axes', { ...sk63, features: swapped });
+    const attempt = run(environment(), activities['gis.applyTransformation'], {
+      input: { projectId: 'swapped-axes', sourceCrs: SK63_X5, targetCrs: LCS63_KHARKIV, model: 'rigorous', fit: null },
+      engagement: engagementRef('apply-swapped'),
+    });
+    await expect(attempt).rejects.toMatchObject({ type: 'coordinates-outside-crs', nonRetryable: true });
+    await expect(attempt).rejects.toThrow(
+      /^feature \S+: Point \d+ .* has its axes exchanged for EPSG:7829 SK-63 zone X5/,
+    );
+  });
+
   it('when the stated source CRS is not the project’s, then the apply is refused', async () => {
     const attempt = run(environment(), activities['gis.applyTransformation'], {
       input: { projectId: PROJECT, sourceCrs: 'EPSG:28407', targetCrs: LCS63_KHARKIV, model: 'rigorous', fit: null },
