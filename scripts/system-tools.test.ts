@@ -21,9 +21,11 @@ function machine(options: { binaries: string[]; root: boolean; packageContents?:
 const DEBIAN = {
   'gdal-bin': ['ogr2ogr', 'ogrinfo'],
   'postgresql-client': ['pg_dump', 'pg_restore'],
+  'proj-bin': ['cs2cs', 'projinfo'],
   chromium: ['chromium'],
 };
-const ALL = ['ogr2ogr', 'ogrinfo', 'pg_dump', 'pg_restore', 'chromium'];
+const PROJ = ['cs2cs', 'projinfo'];
+const ALL = ['ogr2ogr', 'ogrinfo', 'pg_dump', 'pg_restore', ...PROJ, 'chromium'];
 
 describe('set-up of the system tools', () => {
   it('when every tool is there, then nothing is installed', () => {
@@ -33,14 +35,14 @@ describe('set-up of the system tools', () => {
   });
 
   it('when GDAL and the PostgreSQL client are missing and the user is root, then their packages are installed once each', () => {
-    const { deps, installs, log } = machine({ binaries: ['chromium'], root: true, packageContents: DEBIAN });
+    const { deps, installs, log } = machine({ binaries: ['chromium', ...PROJ], root: true, packageContents: DEBIAN });
     expect(ensureSystemTools('test', deps)).toEqual(['gdal-bin', 'postgresql-client']);
     expect(installs).toEqual([['gdal-bin', 'postgresql-client']]);
     expect(log[0]).toContain('ogr2ogr, ogrinfo for data imports (GDAL)');
   });
 
   it('when the user may not install, then one message names every missing tool and the one command to run', () => {
-    const { deps, installs } = machine({ binaries: ['ogrinfo'], root: false });
+    const { deps, installs } = machine({ binaries: ['ogrinfo', ...PROJ], root: false });
     expect(() => ensureSystemTools('test', deps)).toThrow(
       'Potik needs ogr2ogr for data imports (GDAL); pg_dump, pg_restore for audit backups (PostgreSQL client tools); ' +
         'chromium for the browser suite, which are not installed. Install them with:\n' +
@@ -68,7 +70,7 @@ describe('set-up of the system tools', () => {
 
   it('when the package is installed but the tool still does not run, then set-up fails saying which', () => {
     const { deps } = machine({
-      binaries: ['ogr2ogr', 'ogrinfo', 'pg_dump', 'pg_restore'],
+      binaries: ['ogr2ogr', 'ogrinfo', 'pg_dump', 'pg_restore', ...PROJ],
       root: true,
       packageContents: {},
     });
