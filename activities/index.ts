@@ -6,6 +6,7 @@
 import { createActActivities } from './acts.ts';
 import { createAuditActivities } from './audit/activities.ts';
 import { createBillingActivities } from './billing.ts';
+import { createCalibrationActivities } from './calibration/activities.ts';
 import type { ActivityDeps } from './context.ts';
 import { createEngagementActivities } from './engagements.ts';
 import { createEntitlementActivities } from './entitlement.ts';
@@ -31,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createActActivities(deps),
     ...createTrainingActivities(deps),
     ...createGisActivities(deps),
+    ...createCalibrationActivities(deps),
   };
 }
 

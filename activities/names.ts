@@ -84,6 +84,11 @@ export const BUSINESS_ACTIVITIES = [
     name: 'calibration.runModel',
     summary: 'Run the hydraulic calculation of a network and compare it with measurements',
   },
+  {
+    name: 'calibration.calibrate',
+    summary:
+      'Fit pipe roughness per group to the measurements; store the calibration report, the calibrated model (.inp) and the roughness table',
+  },
   { name: 'workstation.applyConfiguration', summary: 'Apply configuration and access rules to a workstation' },
 ] as const satisfies readonly ActivityDescription[];
 
