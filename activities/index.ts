@@ -7,6 +7,7 @@
 import { createActActivities } from './acts.ts';
 import { createAuditActivities } from './audit/activities.ts';
 import { createBillingActivities } from './billing.ts';
+import { createCalibrationActivities } from './calibration/activities.ts';
 import type { ActivityDeps, BusinessActivityInput } from './context.ts';
 import { createContentActivities } from './content/activities.ts';
 import { createEngagementActivities } from './engagements.ts';
@@ -38,6 +39,7 @@ export function createBusinessActivities(deps: ActivityDeps) {
     ...createTrainingActivities(deps),
     ...createGisActivities(deps),
     ...createContentActivities(deps),
+    ...createCalibrationActivities(deps),
   } satisfies Record<BusinessActivityName, BusinessActivity>;
   const unlisted: Record<Exclude<keyof typeof activities, BusinessActivityName>, never> = {};
   return { ...activities, ...unlisted };

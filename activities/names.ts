@@ -75,6 +75,15 @@ export const BUSINESS_ACTIVITIES = [
     summary: "Assemble the trainer's report: programme, sessions, attendance, hours, travel, certificates, feedback",
   },
   { name: 'content.analyze', summary: 'Scan accumulated data for typical user errors and list the findings' },
+  {
+    name: 'calibration.runModel',
+    summary: 'Run the hydraulic calculation of a network and compare it with measurements',
+  },
+  {
+    name: 'calibration.calibrate',
+    summary:
+      'Fit pipe roughness per group to the measurements; store the calibration report, the calibrated model (.inp) and the roughness table',
+  },
 ] as const satisfies readonly ActivityDescription[];
 
 /**
@@ -89,10 +98,6 @@ export const PLANNED_ACTIVITIES = [
     summary: 'Run a test exchange through a data-exchange interface and report the result',
   },
   { name: 'schema.applyChange', summary: 'Apply a change of semantic descriptions to a staging copy of the database' },
-  {
-    name: 'calibration.runModel',
-    summary: 'Run the hydraulic calculation of a network and compare it with measurements',
-  },
   { name: 'workstation.applyConfiguration', summary: 'Apply configuration and access rules to a workstation' },
 ] as const satisfies readonly ActivityDescription[];
 

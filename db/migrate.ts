@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { runner } from 'node-pg-migrate';
+import { migrateProjectSchemas } from './project-migrations.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -33,7 +34,10 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   }
 }
 
-/** Applies pending migrations; returns the names applied. */
+/**
+ * Applies pending migrations, then the project migrations to every existing project schema (and copy
+ * of one); returns the names applied.
+ */
 export async function migrate(databaseUrl: string, log: (line: string) => void = () => undefined): Promise<string[]> {
   const applied = await runner({
     databaseUrl,
@@ -46,7 +50,16 @@ export async function migrate(databaseUrl: string, log: (line: string) => void =
     log: () => undefined,
   });
   for (const migration of applied) log(`migrated: ${migration.name}`);
-  return applied.map((migration) => migration.name);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  let projects: string[];
+  try {
+    projects = await migrateProjectSchemas(client);
+  } finally {
+    await client.end();
+  }
+  for (const line of projects) log(`migrated project schema ${line}`);
+  return [...applied.map((migration) => migration.name), ...projects];
 }
 
 export function redactUrl(databaseUrl: string): string {

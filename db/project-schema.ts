@@ -8,9 +8,10 @@
  */
 import pg from 'pg';
 import type { Queryable } from './pool.ts';
+import { migrateProjectSchema } from './project-migrations.ts';
+import { quoteSchema, SCHEMA_NAME } from './schema-name.ts';
 
-/** A valid schema name: lower-case ASCII, digits and underscores, at most 41 characters. */
-export const SCHEMA_NAME = /^[a-z][a-z0-9_]{0,40}$/;
+export { quoteSchema, SCHEMA_NAME } from './schema-name.ts';
 
 export type NetworkKind = 'water' | 'heat' | 'sewer';
 export type LayerKind = 'node' | 'section' | 'area' | 'point';
@@ -48,6 +49,8 @@ export interface NodeRow {
   kind: string;
   /** Consumer demand: m³/h for water and sewer, Gcal/h for heat. */
   load: number | null;
+  /** Ground elevation, m above sea level (project migration 0001); null or absent where unsurveyed. */
+  elevationM?: number | null;
 }
 
 /** A network section (pipe) between two nodes; its id is the id of its feature (the line). */
@@ -104,12 +107,6 @@ export const PROJECT_TABLES = [
 
 export type ProjectTable = (typeof PROJECT_TABLES)[number]['name'];
 
-/** Throws unless `name` is a valid schema name; returns it quoted for SQL. */
-export function quoteSchema(name: string): string {
-  if (!SCHEMA_NAME.test(name)) throw new Error(`invalid schema name: ${JSON.stringify(name)}`);
-  return pg.escapeIdentifier(name);
-}
-
 /**
  * The schema of a project: `project_` + the project id in lower case with `-` as `_`. Project ids
  * differing only by `-`/`_` share a schema; the vendor's project ids never do.
@@ -129,9 +126,9 @@ function keyOf(table: ProjectTable): readonly string[] {
 }
 
 /**
- * Creates the schema and its tables if missing. There are no foreign keys between the tables on
- * purpose: a project schema holds the customer's data as found, broken references included, and the
- * audit reports them.
+ * Creates the schema and its tables if missing, then applies the project migrations it lacks
+ * (db/project-migrations). There are no foreign keys between the tables on purpose: a project
+ * schema holds the customer's data as found, broken references included, and the audit reports them.
  */
 export async function createProjectSchema(db: Queryable, schema: string): Promise<void> {
   const s = quoteSchema(schema);
@@ -190,6 +187,7 @@ export async function createProjectSchema(db: Queryable, schema: string): Promis
       attributes  jsonb NOT NULL DEFAULT '{}'
     );
   `);
+  await migrateProjectSchema(db, schema);
 }
 
 export async function dropProjectSchema(db: Queryable, schema: string): Promise<void> {
@@ -266,6 +264,7 @@ const COLUMNS = {
     ['id', 'text', 'id'],
     ['kind', 'text', 'kind'],
     ['load', 'double precision', 'load'],
+    ['elevation_m', 'double precision', 'elevationM'],
   ],
   sections: [
     ['id', 'text', 'id'],

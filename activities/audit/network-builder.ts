@@ -62,6 +62,8 @@ export function standardDictionaries(): DictionaryEntryRow[] {
 export interface NodeOptions {
   network?: NetworkKind;
   load?: number | null;
+  /** Ground elevation, m; omitted: the row has none. */
+  elevationM?: number | null;
 }
 
 export interface SectionOptions {
@@ -128,6 +130,7 @@ export class NetworkBuilder {
   node(id: string, kind: string, at: Point, options: NodeOptions = {}): NodeRow {
     const network = options.network ?? 'water';
     const row: NodeRow = { id, kind, load: kind === 'consumer' ? (options.load ?? 1.5) : (options.load ?? null) };
+    if (options.elevationM !== undefined) row.elevationM = options.elevationM;
     this.positions.set(id, at);
     this.feature(id, this.layer(network, kind), { type: 'Point', coordinates: [at[0], at[1]] }, { kind });
     this.data.nodes.push(row);
