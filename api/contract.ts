@@ -191,7 +191,8 @@ export function assertQuery(operation: Operation, query: Record<string, unknown>
       const known = operation.queryNames.length ? `use ${operation.queryNames.join(', ')}` : 'this route takes none';
       return { path: name, message: `is not known here; ${known}` };
     }
-    const name = e.instancePath.split('/')[1] ?? String(e.params.missingProperty ?? '');
+    if (e.keyword === 'required') return { path: String(e.params.missingProperty), message: 'is required' };
+    const name = e.instancePath.split('/')[1] ?? '';
     const message = Array.isArray(query[name]) ? 'must be given once' : messageOf(e);
     return { path: name, message };
   });
