@@ -151,6 +151,8 @@ function compileStep(step: StepDefinition, next: string | null, startOf: (steps:
         as: step.as ?? 'item',
         concurrency: step.concurrency ?? 1,
         maxItems: step.maxItems ?? DEFAULT_FOR_EACH_MAX_ITEMS,
+        // Only when given, so snapshots of definitions without it keep their hash.
+        ...(step.expectedItems !== undefined ? { expectedItems: bareExpression(step.expectedItems).source } : {}),
         start: startOf(step.steps),
       };
     case 'wait':

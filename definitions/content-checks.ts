@@ -151,6 +151,22 @@ function checkStep(ctx: CheckContext, site: StepSite, stepIds: ReadonlySet<strin
       break;
     case 'forEach':
       expr([...path, 'items'], step.items, false);
+      if (step.expectedItems !== undefined) {
+        expr([...path, 'expectedItems'], step.expectedItems, false);
+        let roots: string[] = [];
+        try {
+          roots = expressionReferences(bareExpression(step.expectedItems).source).map((ref) => ref.root);
+        } catch {
+          // a malformed expression is reported by expr() above
+        }
+        if (roots.some((root) => root !== 'inputs')) {
+          ctx.report(
+            [...path, 'expectedItems'],
+            'expectedItems may read only inputs: it is evaluated before the engagement runs',
+            'size it by a launch parameter, e.g. inputs.days',
+          );
+        }
+      }
       if (step.as !== undefined && !isValidLocalName(step.as)) {
         ctx.report(
           [...path, 'as'],

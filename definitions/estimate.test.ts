@@ -58,7 +58,7 @@ describe('estimateDefinition on the four core processes', () => {
     // 4 × 1 150,00 = 4 600,00 · 16 × 950,00 = 15 200,00 · 16 × 800,00 = 12 800,00 · 8 × 550,00 = 4 400,00
     expect(amounts(estimate)).toEqual({ LEAD: 460_000, ENG_I: 1_520_000, ENG_II: 1_280_000, TECH: 440_000 });
     // 37 000,00 + 20 % VAT 7 400,00 = 44 400,00
-    expect(estimate.totals).toEqual({
+    expect(estimate.totals).toMatchObject({
       normHours: 44,
       amountExclVat: 3_700_000,
       vat: 740_000,
@@ -83,7 +83,7 @@ describe('estimateDefinition on the four core processes', () => {
     });
     // 4 600,00 + 15 200,00 + 6 400,00 + 2 200,00 = 28 400,00; VAT 5 680,00; 34 080,00
     expect(amounts(estimate)).toEqual({ LEAD: 460_000, ENG_I: 1_520_000, ENG_II: 640_000, TECH: 220_000 });
-    expect(estimate.totals).toEqual({
+    expect(estimate.totals).toMatchObject({
       normHours: 32,
       amountExclVat: 2_840_000,
       vat: 568_000,
@@ -109,7 +109,7 @@ describe('estimateDefinition on the four core processes', () => {
     });
     // 6 900,00 + 11 400,00 + 6 400,00 + 4 400,00 = 29 100,00; VAT 5 820,00; 34 920,00
     expect(amounts(estimate)).toEqual({ LEAD: 690_000, ENG_I: 1_140_000, ENG_II: 640_000, TECH: 440_000 });
-    expect(estimate.totals).toEqual({
+    expect(estimate.totals).toMatchObject({
       normHours: 34,
       amountExclVat: 2_910_000,
       vat: 582_000,
@@ -117,23 +117,29 @@ describe('estimateDefinition on the four core processes', () => {
     });
   });
 
-  it('when training is estimated, then the day-by-day delivery counts once and ranges from 0 to 10 days', () => {
-    const estimate = estimateDefinition(catalog('training'), { site: 'Kharkiv', days: 3 }, RATES, true);
-    // Expected: survey ENG_I 2 + programme ENG_I 6 + one delivery day ENG_I 6 = 14 (catalog: 6 per day + 8 prep).
-    // The sessions come from the programme's result, so: min 2 + 6 = 8 (no day); max 8 + head-approval and
-    //   customer-approval 2 × programme 6 each + 10 days × 6 = 8 + 12 + 12 + 60 = 92. trip, assessment and the
-    //   trainer's report are not billable.
-    expect(hours(estimate)).toEqual({ ENG_I: [14, 8, 92] });
-    // 14 × 950,00 = 13 300,00; VAT 2 660,00; 15 960,00
+  it('when training is estimated, then the day-by-day delivery is priced for the days asked and ranges from 0 to 10 days', () => {
+    const estimate = estimateDefinition(catalog('training'), { site: 'Kharkiv', days: 2 }, RATES, true);
+    // Expected: survey ENG_I 2 + programme ENG_I 6 + two delivery days × ENG_I 6 = 20 (catalog: 6 per day + 8 prep);
+    //   the sessions come from the programme's result, but expectedItems sizes them by inputs.days.
+    // Min 2 + 6 = 8 (no day); max 8 + head-approval and customer-approval 2 × programme 6 each + 10 days × 6
+    //   = 8 + 12 + 12 + 60 = 92. trip, assessment and the trainer's report are not billable.
+    expect(hours(estimate)).toEqual({ ENG_I: [20, 8, 92] });
+    // 20 × 950,00 = 19 000,00; VAT 3 800,00; 22 800,00
     expect(estimate.totals).toEqual({
-      normHours: 14,
-      amountExclVat: 1_330_000,
-      vat: 266_000,
-      amountInclVat: 1_596_000,
+      normHours: 20,
+      amountExclVat: 1_900_000,
+      vat: 380_000,
+      amountInclVat: 2_280_000,
+      amountExclVatUah: '19\u00a0000,00 грн',
+      vatUah: '3\u00a0800,00 грн',
+      amountInclVatUah: '22\u00a0800,00 грн',
     });
+    expect(estimate.lines[0]).toMatchObject({ amountKopecks: 1_900_000, amountUah: '19\u00a0000,00 грн' });
     expect(estimate.assumptions).toContain(
-      "forEach 'delivery': the number of items is known only at run time; the expected figure counts its body once, the range 0 to 10 items",
+      "forEach 'delivery' is expected to run its body 2 time(s) (inputs.days for these inputs); the range is 0 to 10 items",
     );
+    const week = estimateDefinition(catalog('training'), { site: 'Kharkiv', days: 5 }, RATES, true);
+    expect(hours(week)).toEqual({ ENG_I: [38, 8, 92] });
   });
 });
 
@@ -188,7 +194,7 @@ describe('estimateDefinition prices each line once', () => {
     const estimate = estimateDefinition(snapshot, {}, { ENG_I: 33_333, TECH: 33_333 }, true);
     // ENG_I: 1,25 × 333,33 = 416,6625 → 416,66; VAT 83,332 → 83,33
     // TECH: 0,5 × 333,33 = 166,665 → 166,67 (half away from zero); VAT 33,334 → 33,33
-    expect(estimate.lines).toEqual([
+    expect(estimate.lines).toMatchObject([
       {
         category: 'ENG_I',
         normHours: 1.25,
@@ -208,12 +214,17 @@ describe('estimateDefinition prices each line once', () => {
         vatKopecks: 3_333,
       },
     ]);
-    expect(estimate.totals).toEqual({ normHours: 1.75, amountExclVat: 58_333, vat: 11_666, amountInclVat: 69_999 });
+    expect(estimate.totals).toMatchObject({
+      normHours: 1.75,
+      amountExclVat: 58_333,
+      vat: 11_666,
+      amountInclVat: 69_999,
+    });
   });
 
   it('when the vendor is not a VAT payer, then no VAT is added', () => {
     const estimate = estimateDefinition(snapshot, {}, { ENG_I: 33_333, TECH: 33_333 }, false);
-    expect(estimate.totals).toEqual({ normHours: 1.75, amountExclVat: 58_333, vat: 0, amountInclVat: 58_333 });
+    expect(estimate.totals).toMatchObject({ normHours: 1.75, amountExclVat: 58_333, vat: 0, amountInclVat: 58_333 });
   });
 
   it('when a billed category has no rate, then the estimate is refused with its name', () => {

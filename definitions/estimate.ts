@@ -4,10 +4,13 @@
  * for quotes, the `estimate` command and the API.
  */
 import { AppError } from '../lib/errors.ts';
-import { priceNormLine, sumLines, sumNormHours } from '../lib/money.ts';
+import { formatUah, priceNormLine, sumLines, sumNormHours } from '../lib/money.ts';
 import { CATEGORIES } from './model.ts';
 import type { Category, JsonValue, ProcessSnapshot } from './model.ts';
 import { NormPaths, withDefaults, zero } from './norm-paths.ts';
+
+/** Kopecks as a reader sees hryvnias: 123456 → `1 234,56 грн`. */
+export const hryvnias = (kopecks: number): string => `${formatUah(kopecks)} грн`;
 
 /** One category of an estimate. Hours are decimal numbers (12.5); money is whole kopecks. */
 export interface EstimateLine {
@@ -19,11 +22,23 @@ export interface EstimateLine {
   rateKopecks: number;
   amountKopecks: number;
   vatKopecks: number;
+  /** The same money in hryvnias as a reader sees it: `1 234,56 грн` (the group space is U+00A0). */
+  amountUah: string;
+  vatUah: string;
 }
 
 export interface Estimate {
   lines: EstimateLine[];
-  totals: { normHours: number; amountExclVat: number; vat: number; amountInclVat: number };
+  /** Money in kopecks, and in hryvnias as text (`…Uah`: `1 234,56 грн`). */
+  totals: {
+    normHours: number;
+    amountExclVat: number;
+    vat: number;
+    amountInclVat: number;
+    amountExclVatUah: string;
+    vatUah: string;
+    amountInclVatUah: string;
+  };
   /** What the figures take for granted, in words a PM can pass on to the customer. */
   assumptions: string[];
 }
@@ -60,6 +75,8 @@ export function estimateDefinition(
       rateKopecks: rate ?? 0,
       amountKopecks: priced.amountExclVat,
       vatKopecks: priced.vat,
+      amountUah: hryvnias(priced.amountExclVat),
+      vatUah: hryvnias(priced.vat),
     });
   }
   const money = sumLines(
@@ -76,6 +93,9 @@ export function estimateDefinition(
       amountExclVat: money.amountExclVat,
       vat: money.vat,
       amountInclVat: money.amountInclVat,
+      amountExclVatUah: hryvnias(money.amountExclVat),
+      vatUah: hryvnias(money.vat),
+      amountInclVatUah: hryvnias(money.amountInclVat),
     },
     assumptions,
   };

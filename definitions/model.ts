@@ -169,6 +169,11 @@ export interface ForEachStep extends StepBase {
   as: string;
   concurrency: number;
   maxItems: number;
+  /**
+   * CEL over `inputs`: the expected number of items when `items` is known only at run time (a
+   * list a task returns). Estimates only; the run goes by `items`.
+   */
+  expectedItems?: string;
   /** First step of the body sequence. */
   start: string;
 }

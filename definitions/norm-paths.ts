@@ -197,14 +197,19 @@ export class NormPaths {
           max: add(range.max, scale(body.max, count)),
         };
       } else {
+        const expected = step.expectedItems === undefined ? undefined : this.evaluate(step.expectedItems);
+        const sized = typeof expected === 'number' && Number.isInteger(expected) && expected >= 0;
+        const count = sized ? Math.min(expected, step.maxItems) : 1;
         range = {
           min: range.min,
-          exp: add(range.exp, body.exp),
+          exp: add(range.exp, scale(body.exp, count)),
           max: add(range.max, scale(body.max, step.maxItems)),
         };
         this.note(
           step.id,
-          `forEach '${step.id}': the number of items is known only at run time; the expected figure counts its body once, the range 0 to ${step.maxItems} items`,
+          sized
+            ? `forEach '${step.id}' is expected to run its body ${count} time(s) (${step.expectedItems} for these inputs); the range is 0 to ${step.maxItems} items`
+            : `forEach '${step.id}': the number of items is known only at run time; the expected figure counts its body once, the range 0 to ${step.maxItems} items`,
         );
       }
     } else if (step.kind === 'subprocess') {

@@ -216,6 +216,14 @@ const Module = Type.Module({
         as: Type.Optional(Type.String({ pattern: '^[a-z][a-zA-Z0-9_]{0,31}$' })),
         concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: L.maxConcurrency })),
         maxItems: Type.Optional(Type.Integer({ minimum: 1, maximum: L.maxForEachItems })),
+        expectedItems: Type.Optional(
+          Type.String({
+            minLength: 1,
+            maxLength: L.maxExpressionLength,
+            description:
+              'CEL over inputs only: how many items the list is expected to have when it is known only at run time (e.g. inputs.days); estimates price that many turns',
+          }),
+        ),
         steps: Type.Ref('StepList'),
       },
       closed,
