@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calibrationNetwork, EIGHT_GROUPS, simulateReadings } from '../../test/helpers/calibration-network.ts';
+import { simulateReadings, twinNetwork } from '../../test/helpers/calibration-network.ts';
 import { runCalibration } from './calibration-run.ts';
 import { parseMeasurements } from './measurements.ts';
 
@@ -9,16 +9,7 @@ import { parseMeasurements } from './measurements.ts';
  * 1.5 × the true roughness. Calibration must find the truth again.
  */
 describe('calibration, twin experiment', () => {
-  const network = calibrationNetwork({
-    columns: 10,
-    rows: 8,
-    groups: EIGHT_GROUPS,
-    demandM3h: 3,
-    eastDemandM3h: 200,
-    startFactor: 1.5,
-    gauges: 20,
-    seed: 7,
-  });
+  const network = twinNetwork();
 
   it('when the model starts from 1.5 × the true roughness, then every group is recovered within 10 % and the fit passes where the start fails', async () => {
     const csv = await simulateReadings(network, { noiseM: 0.05, seed: 11 });

@@ -124,6 +124,23 @@ export function calibrationNetwork(options: CalibrationNetworkOptions): Calibrat
 }
 
 /**
+ * The district of the twin experiment and the calibration suites: 10 × 8 junctions, the eight
+ * groups, 20 gauges, an industrial zone on the east edge, stored roughness 1.5 × the truth.
+ */
+export function twinNetwork(): CalibrationNetwork {
+  return calibrationNetwork({
+    columns: 10,
+    rows: 8,
+    groups: EIGHT_GROUPS,
+    demandM3h: 3,
+    eastDemandM3h: 200,
+    startFactor: 1.5,
+    gauges: 20,
+    seed: 7,
+  });
+}
+
+/**
  * The measurement file a customer would upload (`;`, decimal comma, BOM): the source's head and a
  * pressure at every gauge from the model with the true roughness, each off by uniform noise within
  * ±`noiseM`; `flows` adds flow readings at those sections.
