@@ -50,6 +50,11 @@ describe('content analysis, end to end', () => {
     expect(task.body.instructions).toContain(`The scan found ${PLANTED_CONTENT.length} findings (4 major,`);
     await done('andrii.eng1', id, 'classify', { userErrors: 9, exceptions: 1, falseAlarms: 0 });
     await done('taras.eng2', id, 'samples', { checked: 5, examples: ['D0-T2-MS1: 0.2 for 200 mm'] });
+    const lead = await openTask(stack, id, 'recommendations');
+    const leadTask = await apiClient(stack, 'iryna.lead')('GET', `/v1/tasks/${lead.id}`);
+    expect(leadTask.body.instructions).toContain(
+      `Start from the ranked recommendations of content-report.md (${PLANTED_CONTENT.length} checks with findings).`,
+    );
     await done('iryna.lead', id, 'recommendations', { report: 'Enter diameters in millimetres; lock load units.' });
 
     const detail = await settled(stack, id);
