@@ -6,6 +6,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
 import { bundleWorkflows } from '../worker/create-worker.ts';
@@ -25,6 +26,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // GDAL, the PostgreSQL client tools and Chromium run for real: installed now if this user may, else one message.
   ensureSystemToolsHere('test');
+  if (process.env.TEST_DATABASE_URL === undefined) ensurePostgresServer();
   const serverUrl = withDefaultUser(process.env.TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/postgres');
   const templateName = `potik_test_template_${process.pid}`;
   const templateUrl = new URL(serverUrl);
@@ -66,4 +68,12 @@ async function dropDatabases(serverUrl: string, pattern: string): Promise<void> 
       }
     }
   });
+}
+
+/** The machine's PostgreSQL on 127.0.0.1:5432, started or installed as CI does (scripts/postgres-server.sh). */
+function ensurePostgresServer(): void {
+  const script = new URL('../scripts/postgres-server.sh', import.meta.url).pathname;
+  const result = spawnSync('bash', [script], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (result.status !== 0)
+    throw new Error(result.stderr.trim() || `${script} failed (exit ${result.status ?? 'none'})`);
 }
