@@ -822,6 +822,8 @@ class EngagementRun {
   }
 
   private async runWait(step: WaitStep, scope: Scope): Promise<Outcome> {
+    // Like an activity (`running-activities` patch): the read model lists the wait, not the step before it.
+    if (patched(PATCHES.runningActivities)) await this.sync({});
     if (step.durationMs !== undefined) {
       await sleep(step.durationMs);
     } else if (step.until !== undefined) {
@@ -839,6 +841,7 @@ class EngagementRun {
   }
 
   private async runSubprocess(step: SubprocessStep, record: StepRecord, scope: Scope): Promise<Outcome> {
+    if (patched(PATCHES.runningActivities)) await this.sync({});
     const definition = await platform.loadDefinition({ id: step.definition, version: step.version ?? null });
     const params = render(step.input, this.context(scope)) as Record<string, JsonValue>;
     const childId = uuid4();

@@ -141,8 +141,6 @@ export function engagementRoutes(deps: RouteDeps): Router {
     if (row.closed_at !== null) {
       throw new AppError('engagement-not-running', `Engagement ${row.id} has already ended as ${row.status}.`);
     }
-    // Recorded before the request reaches the workflow, so the timeline has it before the close.
-    await recordCancelRequest(pool, { id: row.id, by: caller.id, reason });
     try {
       await temporal.client.workflow.getHandle(row.id).cancel();
     } catch (error) {
@@ -151,6 +149,9 @@ export function engagementRoutes(deps: RouteDeps): Router {
       }
       throw error;
     }
+    // Only a request Temporal accepted is recorded; the workflow needs a round trip through a worker
+    // before it closes, so the record is in place well before the engagement ends.
+    await recordCancelRequest(pool, { id: row.id, by: caller.id, reason });
     res.status(202).json({ id: row.id, status: 'CANCELLING' });
   });
 

@@ -247,4 +247,47 @@ steps:
     expect(closed.runningActivities).toEqual([]);
     await recordHistory(stack, id, 'activity-running-retries');
   });
+
+  it('when an engagement waits after an automated step, then its current step is the wait', async () => {
+    await publish(
+      stack,
+      `
+id: t-pause
+version: 1
+title: Pause
+service: X-CUSTOM
+inputs: { type: object }
+steps:
+  - id: echo
+    kind: activity
+    activity: probe.echo
+  - id: pause
+    kind: wait
+    for: 10m
+`,
+    );
+    const id = await launchFor('t-pause');
+    const pm = apiClient(stack, 'olena.pm');
+    await eventually(
+      async () => {
+        const body = (await pm('GET', `/v1/engagements/${id}`)).body;
+        return body.state?.current?.[0] === 'pause' ? body : undefined;
+      },
+      20_000,
+      'the wait',
+    );
+    const detail = await eventually(
+      async () => {
+        const body = (await pm('GET', `/v1/engagements/${id}`)).body;
+        return body.currentSteps.length > 0 && body.currentSteps[0] !== 'echo' ? body : undefined;
+      },
+      20_000,
+      'the read model to move on',
+    );
+    expect(detail.currentSteps).toEqual(['pause']);
+    expect(detail.runningActivities).toEqual([]);
+    expect((await pm('POST', `/v1/engagements/${id}/cancel`, {})).status).toBe(202);
+    expect((await settled(stack, id)).status).toBe('CANCELLED');
+    await recordHistory(stack, id, 'wait-in-read-model');
+  });
 });
