@@ -24,6 +24,7 @@ const ACCURACY = 1e-6;
 const TRIALS = 200;
 
 let files = 0;
+const INP_FILE = 'model.inp';
 
 export interface Solution {
   /** EPANET's warnings of this solve (e.g. negative pressures), without its code. */
@@ -120,11 +121,12 @@ export class HydraulicModel {
     // roughness set last.
     this.project.closeH();
     this.setRoughness(this.roughnessMm);
-    const name = `model-${++files}.inp`;
     this.project.setTitle(title.slice(0, 79), '', '');
-    this.project.saveInpFile(name);
+    // One file name for every model: written and read back without an await between, so no other
+    // model can overwrite it meanwhile, and the engine's in-memory file system does not grow.
+    this.project.saveInpFile(INP_FILE);
     this.project.openH();
-    return this.ws.readFile(name);
+    return this.ws.readFile(INP_FILE);
   }
 
   close(): void {
