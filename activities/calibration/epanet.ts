@@ -15,6 +15,8 @@ export const EN = {
   linkProperty: { roughness: 2, flow: 8 },
   option: { trials: 0, accuracy: 1 },
   count: { nodes: 0 },
+  /** EN_initH flag: re-initialise link flows, save nothing to the binary file. */
+  initHydraulics: { initialFlows: 10 },
 } as const;
 
 export interface EpanetWorkspace {
@@ -34,7 +36,10 @@ export interface EpanetProject {
   setLinkValue(index: number, property: number, value: number): void;
   getNodeId(index: number): string;
   getCount(type: number): number;
-  solveH(): void;
+  openH(): void;
+  initH(flag: number): void;
+  runH(): number;
+  closeH(): void;
   getNodeValues(property: number): number[];
   getLinkValues(property: number): number[];
   setTitle(line1: string, line2: string, line3: string): void;

@@ -23,6 +23,14 @@ export function splitReadings(
   nodes: ReadonlyMap<string, NodeRow>,
   exclude: readonly string[] = [],
 ): { sourceHeads: Map<string, number>; compared: Reading[]; excluded: Reading[] } {
+  const known = new Set(readings.map(readingKey));
+  const strays = exclude.filter((key) => !known.has(key));
+  if (strays.length > 0) {
+    throw new ModelInputError(
+      `exclude names readings the measurements do not have: ${listIds(strays)} (write them as kind:point, e.g. pressure:J-7)`,
+      'calibration-input-invalid',
+    );
+  }
   const sourceHeads = new Map<string, number>();
   const compared: Reading[] = [];
   const excluded: Reading[] = [];

@@ -24,6 +24,7 @@ const ACCURACY = 1e-6;
 const TRIALS = 200;
 
 let files = 0;
+const INP_FILE = 'model.inp';
 
 export interface Solution {
   /** EPANET's warnings of this solve (e.g. negative pressures), without its code. */
@@ -38,6 +39,7 @@ export class HydraulicModel {
   /** Solves performed, for the report and the benchmark. */
   solves = 0;
   private readonly pipeIndex: Int32Array;
+  private roughnessMm: number[];
 
   private constructor(
     private readonly ws: EpanetWorkspace,
@@ -45,6 +47,7 @@ export class HydraulicModel {
     readonly network: HydraulicNetwork,
   ) {
     this.pipeIndex = Int32Array.from(network.pipes, (p) => project.getLinkIndex(p.id));
+    this.roughnessMm = network.pipes.map((p) => p.roughnessMm);
   }
 
   static async open(network: HydraulicNetwork): Promise<HydraulicModel> {
@@ -67,6 +70,9 @@ export class HydraulicModel {
         const index = project.addLink(pipe.id, EN.link.pipe, pipe.from, pipe.to);
         project.setPipeData(index, pipe.lengthM, pipe.diameterMm, pipe.roughnessMm, 0);
       }
+      // Opening the solver allocates and reorders the matrix: ten times the cost of a solve on
+      // 5,000 pipes, so it is done once and every solve re-initialises only the flows.
+      project.openH();
     } catch (error) {
       project.close();
       throw new ModelInputError(`the network cannot be modelled: ${(error as Error).message}`, 'model-invalid');
@@ -76,12 +82,13 @@ export class HydraulicModel {
 
   /** Sets the roughness (mm) of every pipe, in the order of `network.pipes`. */
   setRoughness(roughnessMm: ArrayLike<number>): void {
+    this.roughnessMm = Array.from(roughnessMm);
     for (let i = 0; i < this.pipeIndex.length; i++) {
       this.project.setLinkValue(this.pipeIndex[i]!, EN.linkProperty.roughness, roughnessMm[i]!);
     }
   }
 
-  /** Steady-state heads and flows for the current roughness. */
+  /** Steady-state heads and flows for the current roughness, each solve from the same initial flows. */
   solve(): Solution {
     // epanet-js reports warnings (codes below 100) on console.warn; the solve is synchronous, so
     // they are collected for the report instead of filling the worker's log, one solve at a time.
@@ -90,7 +97,8 @@ export class HydraulicModel {
     console.warn = (message: unknown) =>
       void warnings.push(String(message).replace(/^epanet-js \(Warning \d+\): /, ''));
     try {
-      this.project.solveH();
+      this.project.initH(EN.initHydraulics.initialFlows);
+      this.project.runH();
     } catch (error) {
       throw new ModelInputError(`the hydraulic solution failed: ${(error as Error).message}`, 'model-unsolvable');
     } finally {
@@ -109,13 +117,20 @@ export class HydraulicModel {
 
   /** The model as an EPANET input file, with the roughness currently set. */
   toInp(title: string): string {
-    const name = `model-${++files}.inp`;
+    // While the solver is open, EPANET writes the roughness the model was opened with; closed, the
+    // roughness set last.
+    this.project.closeH();
+    this.setRoughness(this.roughnessMm);
     this.project.setTitle(title.slice(0, 79), '', '');
-    this.project.saveInpFile(name);
-    return this.ws.readFile(name);
+    // One file name for every model: written and read back without an await between, so no other
+    // model can overwrite it meanwhile, and the engine's in-memory file system does not grow.
+    this.project.saveInpFile(INP_FILE);
+    this.project.openH();
+    return this.ws.readFile(INP_FILE);
   }
 
   close(): void {
+    this.project.closeH();
     this.project.close();
   }
 }

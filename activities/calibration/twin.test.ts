@@ -56,6 +56,14 @@ describe('calibration, twin experiment', () => {
       'twin',
     );
     expect(again.run.excluded).toEqual([`pressure:${blunder}`]);
+    await expect(
+      runCalibration(
+        network.data,
+        parseMeasurements('gauges.csv', csv),
+        { network: 'water', calibrate: true, exclude: ['J-7'] },
+        'twin',
+      ),
+    ).rejects.toThrow('exclude names readings the measurements do not have: J-7 (write them as kind:point');
     expect(again.run.after!.statistics.heads.rmseM).toBeLessThan(0.1);
     expect(again.run.after!.verdict.passed).toBe(true);
   });
