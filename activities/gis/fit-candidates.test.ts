@@ -7,14 +7,32 @@ const points: TiePointInput[] = kharkivFormPoints();
 const METHODS = ['shift', 'helmert2d', 'affine', 'polynomial2'];
 
 describe('fitCandidates', () => {
-  it('when the Kharkiv points with the planted blunder are fitted, then T06 is flagged and no model is within 5 cm', () => {
+  it('when the Kharkiv points with the planted blunder are fitted, then T06 is doubted before the choice and the Helmert is recommended without it', () => {
     const result = fitCandidates({ points, methods: METHODS, outlierSigma: 3, toleranceM: 0.05 });
     expect(result.models.map((m) => m.method)).toEqual(METHODS);
     expect(result.outliers).toContain('T06');
-    expect(result.models.find((m) => m.method === 'helmert2d')!.outliers).toEqual(['T06']);
-    expect(result.best.withinTolerance).toBe(false);
-    expect(result.best.rmsM).toBeGreaterThan(0.05);
+    const helmert = result.models.find((m) => m.method === 'helmert2d')!;
+    expect(helmert.doubted.map((d) => d.id)).toEqual(['T06']);
+    expect(helmert.doubted[0]!.reason).toMatch(/residual \d{3}\.\d mm under helmert is \d+\.\d·σ̂√f .* > 3.72/);
+    expect(helmert.residuals.find((r) => r.id === 'T06')).toMatchObject({ role: 'doubted', outlier: true });
+    expect(result.best).toMatchObject({
+      method: 'helmert2d',
+      withinTolerance: true,
+      doubted: [{ id: 'T06', role: 'fit' }],
+    });
+    expect(result.best.reason).toMatch(/without T06, doubted under helmert/);
+    // Ten fit points: the affine (u = 6) and the polynomial (u = 12) need n ≥ 2u and are never recommended.
+    expect(result.rejected.map((r) => r.method)).toEqual(['shift']);
     expect(result.pointCount).toEqual({ fit: 10, check: 4, dropped: 0 });
+  });
+
+  it('when the blunder is a check point, then it is doubted as one and kept out of the check-point RMS', () => {
+    const asCheck = points.map((p) => (p.id === 'T06' ? { ...p, check: true } : p));
+    const result = fitCandidates({ points: asCheck, methods: ['shift', 'helmert2d'], toleranceM: 0.05 });
+    const helmert = result.models.find((m) => m.method === 'helmert2d')!;
+    expect(helmert.doubted).toEqual([expect.objectContaining({ id: 'T06', role: 'check' })]);
+    expect(helmert.checkRmsM).toBeLessThan(0.05);
+    expect(result.best).toMatchObject({ method: 'helmert2d', withinTolerance: true });
   });
 
   it('when T06 is dropped with a reason, then the Helmert is the best model at about 2 cm and T06 is reported as dropped', () => {

@@ -5,7 +5,8 @@
  * and is what `gis.applyTransformation` reads the parameters from.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { chooseModel, fitModel, PARAMETER_COUNT, type FittedModel, type ModelFit, type ModelKind } from './fit.ts';
+import { PARAMETER_COUNT, type FittedModel, type ModelFit, type ModelKind } from './fit.ts';
+import { chooseRobust, type Doubt, type RobustChoice } from './robust-fit.ts';
 import type { ModelSummary } from './report.ts';
 
 /** Model names as definitions spell them. */
@@ -43,9 +44,22 @@ export interface FitInput {
   toleranceM?: number;
 }
 
+/** A point the outlier screening left out of a model's fit, and why. */
+export interface DoubtView {
+  id: string;
+  role: 'fit' | 'check';
+  residualM: number;
+  w: number;
+  reason: string;
+}
+
 export interface FittedMethod extends ModelSummary {
   method: Method;
   checkMaxM: number | null;
+  /** Points doubted under this model by data snooping (left out of its fit). */
+  doubted: DoubtView[];
+  /** Standard deviations of the linear parameters. */
+  standardErrors: Record<string, number>;
   /** What `gis.applyTransformation` applies. */
   model: FittedModel;
 }
@@ -56,8 +70,18 @@ export interface FitResult {
   outlierSigma: number;
   pointCount: { fit: number; check: number; dropped: number };
   models: FittedMethod[];
-  /** The simplest model within tolerance; when none is, the one with the lowest RMS (withinTolerance false). */
-  best: { method: Method; rmsM: number; checkRmsM: number | null; withinTolerance: boolean; reason: string };
+  /**
+   * The simplest model within tolerance once each model's doubted points are left out; when none is,
+   * the one with the lowest RMS (withinTolerance false). `doubted`: the points left out under it.
+   */
+  best: {
+    method: Method;
+    rmsM: number;
+    checkRmsM: number | null;
+    withinTolerance: boolean;
+    reason: string;
+    doubted: DoubtView[];
+  };
   rejected: { method: Method; reason: string }[];
   /** Ids flagged as outliers by any model. */
   outliers: string[];
@@ -123,16 +147,20 @@ export function fitCandidates(input: FitInput): FitResult {
       );
     }
   }
-  const fits: ModelFit[] = methods.map((method) => {
-    try {
-      return fitModel(KIND_OF[method], points);
-    } catch (error) {
-      return refuse(`${method}: ${(error as Error).message}`);
-    }
-  });
-  const models = fits.map((fit) => summarize(fit, outlierSigma));
-  const choice = chooseModel(fits, toleranceM);
+  let choice: RobustChoice;
+  try {
+    choice = chooseRobust(
+      methods.map((method) => KIND_OF[method]),
+      points,
+      toleranceM,
+    );
+  } catch (error) {
+    return refuse((error as Error).message);
+  }
+  const fits = choice.screened.map((s) => s.fit);
+  const models = choice.screened.map((s) => summarize(s.fit, outlierSigma, s.doubted));
   const chosen = choice.chosen ?? lowestRms(fits);
+  const doubted = choice.chosen ? choice.doubted : (choice.screened.find((s) => s.fit === chosen)?.doubted ?? []);
   return {
     methods,
     toleranceM,
@@ -149,6 +177,7 @@ export function fitCandidates(input: FitInput): FitResult {
       checkRmsM: chosen.checkRms ?? null,
       withinTolerance: choice.chosen !== undefined,
       reason: choice.chosen ? choice.reason : `${choice.reason}; lowest RMS: ${methodOf(chosen.kind)}`,
+      doubted: doubted.map(doubtView),
     },
     rejected: choice.rejected.map((r) => ({ method: methodOf(r.kind), reason: r.reason })),
     outliers: [...new Set(models.flatMap((m) => m.outliers))].sort(),
@@ -162,11 +191,17 @@ function lowestRms(fits: readonly ModelFit[]): ModelFit {
   return pool.reduce((best, f) => (f.rms < best.rms ? f : best));
 }
 
-function summarize(fit: ModelFit, outlierSigma: number): FittedMethod {
+function doubtView(doubt: Doubt): DoubtView {
+  return { id: doubt.id, role: doubt.role, residualM: doubt.residualM, w: doubt.w, reason: doubt.reason };
+}
+
+function summarize(fit: ModelFit, outlierSigma: number, doubted: readonly Doubt[]): FittedMethod {
   const sigma0 = fit.sigma0;
   const residuals = fit.residuals.map((r) => ({
     ...r,
-    outlier: sigma0 !== undefined && r.role !== 'dropped' && r.v > Math.max(outlierSigma * sigma0, OUTLIER_FLOOR_M),
+    outlier:
+      r.role === 'doubted' ||
+      (sigma0 !== undefined && r.role !== 'dropped' && r.v > Math.max(outlierSigma * sigma0, OUTLIER_FLOOR_M)),
   }));
   return {
     method: methodOf(fit.kind),
@@ -182,6 +217,8 @@ function summarize(fit: ModelFit, outlierSigma: number): FittedMethod {
     scalePpm: fit.scalePpm,
     rotationArcsec: fit.rotationArcsec,
     parameters: fit.parameters,
+    standardErrors: { ...fit.standardErrors },
+    doubted: doubted.map(doubtView),
     outliers: residuals.filter((r) => r.outlier).map((r) => r.id),
     residuals,
     model: fit.model,

@@ -1,5 +1,5 @@
 import { AppError } from '../../lib/errors.ts';
-import { solveLeastSquares } from './least-squares.ts';
+import { normalInverse, solveLeastSquares } from './least-squares.ts';
 
 /**
  * Empirical planar transformations fitted to tie points by least squares (X-REPROJ).
@@ -35,6 +35,8 @@ export interface TiePoint {
   readonly check?: boolean;
   /** Why the point was dropped (outliers leave the fit only with a reason); reported, not fitted. */
   readonly dropReason?: string;
+  /** Why the outlier screening doubts the point (robust-fit.ts); reported, not fitted. */
+  readonly doubt?: string;
 }
 
 /** Everything needed to apply a fitted model; coefficients act in the centred, scaled frame. */
@@ -49,10 +51,15 @@ export interface FittedModel {
 
 export interface PointResidual {
   readonly id: string;
-  readonly role: 'fit' | 'check' | 'dropped';
+  readonly role: 'fit' | 'check' | 'dropped' | 'doubted';
   readonly vx: number;
   readonly vy: number;
   readonly v: number;
+  /**
+   * E[v²] = σ²·f for this point under the model: its redundancy number for a fit point (the share of
+   * its own error the fit leaves in its residual), 1 + its prediction variance for any other point.
+   */
+  readonly varianceFactor: number;
   /** |v| > 3σ₀ (fit and check points alike). */
   readonly outlier: boolean;
   readonly dropReason?: string;
@@ -69,6 +76,8 @@ export interface ModelFit {
    * coefficients of Δxᴵ·Δyᴶ in metres about sourceOrigin (x' = targetOrigin.x + Σ cIJ·Δxᴵ·Δyᴶ).
    */
   readonly parameters: Readonly<Record<string, number>>;
+  /** Standard deviations of the linear `parameters` (σ₀-scaled); absent where no redundancy. */
+  readonly standardErrors: Readonly<Record<string, number>>;
   readonly fitPointCount: number;
   readonly checkPointCount: number;
   readonly rms: number;
@@ -135,9 +144,20 @@ function centroid(points: readonly PlanarPoint[]): PlanarPoint {
   return { x: sum.x / points.length, y: sum.y / points.length };
 }
 
-/** Fits one model to the tie points that are neither check points nor dropped. */
+/** A point the fit uses: neither a check point, nor dropped, nor doubted. */
+export function isFitPoint(point: TiePoint): boolean {
+  return !point.check && point.dropReason === undefined && point.doubt === undefined;
+}
+
+function roleOf(point: TiePoint): PointResidual['role'] {
+  if (point.dropReason !== undefined) return 'dropped';
+  if (point.doubt !== undefined) return 'doubted';
+  return point.check ? 'check' : 'fit';
+}
+
+/** Fits one model to the tie points that are neither check points nor dropped nor doubted. */
 export function fitModel(kind: ModelKind, points: readonly TiePoint[]): ModelFit {
-  const fitPoints = points.filter((p) => !p.check && p.dropReason === undefined);
+  const fitPoints = points.filter(isFitPoint);
   const u = PARAMETER_COUNT[kind];
   if (2 * fitPoints.length < u) {
     throw new AppError('request-invalid', `A ${kind} fit needs at least ${Math.ceil(u / 2)} tie points`, {
@@ -167,6 +187,11 @@ export function fitModel(kind: ModelKind, points: readonly TiePoint[]): ModelFit
     unit,
     coefficients: solveLeastSquares(design, observations),
   };
+  const cofactor = normalInverse(design);
+  const leverage = (p: TiePoint): number => {
+    const rows = designRows(kind, (p.source.x - sourceOrigin.x) / unit, (p.source.y - sourceOrigin.y) / unit);
+    return (quadratic(cofactor, rows.rx) + quadratic(cofactor, rows.ry)) / 2;
+  };
 
   const predicted = applyModel(
     model,
@@ -175,8 +200,10 @@ export function fitModel(kind: ModelKind, points: readonly TiePoint[]): ModelFit
   const raw = points.map((p, i) => {
     const vx = predicted[i]!.x - p.target.x;
     const vy = predicted[i]!.y - p.target.y;
-    const role: PointResidual['role'] = p.dropReason !== undefined ? 'dropped' : p.check ? 'check' : 'fit';
-    return { id: p.id, role, vx, vy, v: Math.hypot(vx, vy), dropReason: p.dropReason };
+    const role = roleOf(p);
+    const h = leverage(p);
+    const varianceFactor = role === 'fit' ? Math.max(1 - h, 0) : 1 + h;
+    return { id: p.id, role, vx, vy, v: Math.hypot(vx, vy), varianceFactor, dropReason: p.dropReason };
   });
   const fitted = raw.filter((r) => r.role === 'fit');
   const checks = raw.filter((r) => r.role === 'check');
@@ -185,7 +212,7 @@ export function fitModel(kind: ModelKind, points: readonly TiePoint[]): ModelFit
   const sigma0 = redundancy > 0 ? Math.sqrt(sumSq / redundancy) : undefined;
   const residuals: PointResidual[] = raw.map(({ dropReason, ...r }) => ({
     ...r,
-    outlier: sigma0 !== undefined && r.role !== 'dropped' && r.v > 3 * sigma0,
+    outlier: sigma0 !== undefined && r.role !== 'dropped' && r.role !== 'doubted' && r.v > 3 * sigma0,
     ...(dropReason !== undefined ? { dropReason } : {}),
   }));
   const { parameters, scalePpm, rotationArcsec } = readableParameters(model);
@@ -194,6 +221,7 @@ export function fitModel(kind: ModelKind, points: readonly TiePoint[]): ModelFit
     parameterCount: u,
     model,
     parameters,
+    standardErrors: sigma0 === undefined ? {} : standardErrors(model, cofactor, sigma0 / unit),
     fitPointCount: fitted.length,
     checkPointCount: checks.length,
     rms: Math.sqrt(sumSq / fitted.length),
@@ -212,6 +240,44 @@ export function fitModel(kind: ModelKind, points: readonly TiePoint[]): ModelFit
 export function fitModels(points: readonly TiePoint[], kinds: readonly ModelKind[] = MODEL_KINDS): ModelFit[] {
   const n = points.filter((p) => !p.check && p.dropReason === undefined).length;
   return kinds.filter((kind) => 2 * n >= PARAMETER_COUNT[kind]).map((kind) => fitModel(kind, points));
+}
+
+/** xᵀ·Q·x */
+function quadratic(q: readonly (readonly number[])[], x: readonly number[]): number {
+  let sum = 0;
+  for (let i = 0; i < x.length; i += 1) for (let j = 0; j < x.length; j += 1) sum += x[i]! * q[i]![j]! * x[j]!;
+  return sum;
+}
+
+/** The parameters that are linear in the coefficients, whose standard errors propagate exactly. */
+const DERIVED = new Set(['scaleXPpm', 'scaleYPpm', 'skewArcsec']);
+
+/**
+ * Standard deviations of the readable parameters: Cov = J·(σ²·Q)·Jᵀ with J the Jacobian of
+ * `readableParameters` in the coefficients (those parameters are linear in them, so a finite
+ * difference gives J exactly up to rounding). `sigma` is σ₀ in the normalised frame.
+ */
+function standardErrors(model: FittedModel, cofactor: number[][], sigma: number): Record<string, number> {
+  const base = readableParameters(model).parameters;
+  const names = Object.keys(base).filter((name) => !DERIVED.has(name));
+  const step = 1e-6;
+  const jacobian = model.coefficients.map((_, k) => {
+    const coefficients = model.coefficients.map((c, i) => (i === k ? c + step : c));
+    const moved = readableParameters({ ...model, coefficients }).parameters;
+    return names.map((name) => (moved[name]! - base[name]!) / step);
+  });
+  return Object.fromEntries(
+    names.map((name, p) => [
+      name,
+      sigma *
+        Math.sqrt(
+          quadratic(
+            cofactor,
+            jacobian.map((row) => row[p]!),
+          ),
+        ),
+    ]),
+  );
 }
 
 function similarity(a: number, b: number): { scalePpm: number; rotationArcsec: number } {
@@ -282,8 +348,9 @@ const mm = (metres: number): string => `${(metres * 1000).toFixed(1)} mm`;
 
 /**
  * Picks the simplest model whose RMS is within tolerance. A model also needs redundancy (2n > u: an
- * exact fit proves nothing) and, where check points exist, their RMS within tolerance too — the
- * polynomial otherwise wins by bending to fit the noise.
+ * exact fit proves nothing), at least twice as many fit points as parameters (n ≥ 2u: with fewer,
+ * a flexible model absorbs a blunder instead of showing it) and, where check points exist, their
+ * RMS within tolerance too — the polynomial otherwise wins by bending to fit the noise.
  */
 export function chooseModel(fits: readonly ModelFit[], toleranceM: number): ModelChoice {
   const rejected: { kind: ModelKind; reason: string }[] = [];
@@ -293,6 +360,11 @@ export function chooseModel(fits: readonly ModelFit[], toleranceM: number): Mode
       rejected.push({
         kind: fit.kind,
         reason: `no redundancy: ${fit.fitPointCount} points for ${fit.parameterCount} parameters`,
+      });
+    } else if (fit.fitPointCount < 2 * fit.parameterCount) {
+      rejected.push({
+        kind: fit.kind,
+        reason: `too few points to trust: ${fit.fitPointCount} fit points for ${fit.parameterCount} parameters (n ≥ 2u = ${2 * fit.parameterCount})`,
       });
     } else if (fit.rms > toleranceM) {
       rejected.push({ kind: fit.kind, reason: `RMS ${mm(fit.rms)} exceeds the tolerance ${mm(toleranceM)}` });

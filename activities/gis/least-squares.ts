@@ -56,3 +56,39 @@ export function solveLeastSquares(design: readonly (readonly number[])[], observ
   }
   return solution;
 }
+
+/**
+ * (AᵀA)⁻¹, the cofactor matrix of the least-squares parameters, by Gauss-Jordan with partial
+ * pivoting. Used on centred and scaled designs of at most 12 columns, where forming AᵀA is harmless;
+ * the solution itself comes from `solveLeastSquares`.
+ */
+export function normalInverse(design: readonly (readonly number[])[]): number[][] {
+  const n = design[0]?.length ?? 0;
+  const normal = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => design.reduce((sum, row) => sum + row[i]! * row[j]!, 0)),
+  );
+  const inverse = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  for (let k = 0; k < n; k += 1) {
+    let pivot = k;
+    for (let i = k + 1; i < n; i += 1) if (Math.abs(normal[i]![k]!) > Math.abs(normal[pivot]![k]!)) pivot = i;
+    [normal[k], normal[pivot]] = [normal[pivot]!, normal[k]!];
+    [inverse[k], inverse[pivot]] = [inverse[pivot]!, inverse[k]!];
+    const d = normal[k]![k]!;
+    if (d === 0)
+      throw new AppError('request-invalid', 'The tie points do not determine the model (too few, or collinear)');
+    for (let j = 0; j < n; j += 1) {
+      normal[k]![j]! /= d;
+      inverse[k]![j]! /= d;
+    }
+    for (let i = 0; i < n; i += 1) {
+      if (i === k) continue;
+      const factor = normal[i]![k]!;
+      if (factor === 0) continue;
+      for (let j = 0; j < n; j += 1) {
+        normal[i]![j]! -= factor * normal[k]![j]!;
+        inverse[i]![j]! -= factor * inverse[k]![j]!;
+      }
+    }
+  }
+  return inverse;
+}

@@ -1,4 +1,5 @@
 import type { ModelChoice, ModelFit, ModelKind, PointResidual } from './fit.ts';
+import { SNOOPING_CRITICAL } from './robust-fit.ts';
 
 /**
  * The transformation report of X-REPROJ that the customer's geodesist approves: the candidate models
@@ -20,6 +21,8 @@ export interface ModelSummary {
   readonly parameters: Readonly<Record<string, number>>;
   readonly outliers: readonly string[];
   readonly residuals: readonly PointResidual[];
+  /** Points the outlier screening left out of this model's fit, with the test that doubted them. */
+  readonly doubted?: readonly { readonly id: string; readonly role: string; readonly reason: string }[];
 }
 
 export interface TransformationReport {
@@ -36,6 +39,12 @@ const DEFINITIONS =
   'v = model(source) − target per point, |v| = √(vx² + vy²), v² = vx² + vy²; RMS = √(Σv²/n) and ' +
   'σ₀ = √(Σv²/(2n − u)) over the n fit points of a u-parameter model; outlier: |v| > 3σ₀; ' +
   'x = easting, y = northing; rotation positive counter-clockwise.';
+
+/** How a point comes to be doubted (robust-fit.ts). */
+export const SNOOPING_DEFINITION =
+  'Doubted: under each model the point with the largest w = |v|/(σ̂·√f) — σ̂ robust (median), f the ' +
+  "point's redundancy number (1 + prediction variance for a check point) — is left out while " +
+  `w > ${SNOOPING_CRITICAL} (0.1 % for a good point), one at a time; a model is recommended only with n ≥ 2u fit points.`;
 
 export function buildReport(input: {
   fits: readonly ModelFit[];
@@ -157,9 +166,21 @@ export function renderReportMarkdown(report: TransformationReport): string {
       ),
     );
   }
+  const doubts = report.models.flatMap((m) => (m.doubted ?? []).map((d) => ({ kind: m.kind, ...d })));
+  if (doubts.length > 0) {
+    lines.push(
+      '',
+      '## Points in doubt (screened before the choice, left out of the fit of that model)',
+      '',
+      ...table(
+        ['Point', 'role', 'model', 'why'],
+        doubts.map((d) => [d.id, d.role, d.kind, d.reason]),
+      ),
+    );
+  }
   if (report.rejected.length > 0) {
     lines.push('', '## Models passed over', '', ...report.rejected.map((r) => `- ${r.kind}: ${r.reason}`));
   }
-  lines.push('', `_${report.definitions}_`, '');
+  lines.push('', `_${report.definitions}_`, '', `_${SNOOPING_DEFINITION}_`, '');
   return lines.join('\n');
 }

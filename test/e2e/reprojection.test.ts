@@ -102,7 +102,8 @@ describe('re-coordination of a project, end to end', () => {
     expect(upload.status).toBeLessThan(300);
     await agreePath(id, 'empirical');
 
-    // All fourteen points: no model is within 5 cm, so the process sends the engineer back.
+    // All fourteen points: the fit doubts T06 before choosing, so the process sends the engineer back
+    // to confirm it (a point leaves the fit only with a dropReason).
     const first = await openTask(stack, id, 'tie-points');
     expect(
       (await complete(stack, 'taras.eng2', first.id, { result: { points: tiePoints }, hoursSpent: 4 })).status,
@@ -113,7 +114,11 @@ describe('re-coordination of a project, end to end', () => {
     const blunder = await download<FitResult>(fits[0]!);
     expect(blunder.outliers).toContain('T06');
     expect(blunder.models.find((m) => m.method === 'helmert2d')!.outliers).toEqual(['T06']);
-    expect(blunder.best.withinTolerance).toBe(false);
+    expect(blunder.best).toMatchObject({
+      method: 'helmert2d',
+      withinTolerance: true,
+      doubted: [expect.objectContaining({ id: 'T06', role: 'fit', reason: expect.stringMatching(/under helmert/) })],
+    });
 
     const dropped = tiePoints.map((p) =>
       p.id === 'T06' ? { ...p, dropReason: 'Blunder of 0.40 m: the mark was rebuilt in 2019' } : p,

@@ -70,13 +70,13 @@ const environment = activityEnvironment;
 
 type Planar = (x: number, y: number) => [number, number];
 
-/** Exact tie points of a known transformation around the district (8 on a ring, 2 of them check points). */
+/** Exact tie points of a known transformation around the district (16 on a ring, 4 of them check points: n ≥ 2u for the affine). */
 function tiePoints(known: Planar): TiePointInput[] {
   const xs = sk63.features.flatMap((f) => positions(f.geometry).map((p) => p[0]!));
   const ys = sk63.features.flatMap((f) => positions(f.geometry).map((p) => p[1]!));
   const [cx, cy] = [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
-  return Array.from({ length: 8 }, (_, i) => {
-    const angle = (i * Math.PI) / 4 + 0.3;
+  return Array.from({ length: 16 }, (_, i) => {
+    const angle = (i * Math.PI) / 8 + 0.3;
     const source: [number, number] = [cx + 900 * Math.cos(angle), cy + 700 * Math.sin(angle)];
     return { id: `P${i + 1}`, source, target: known(...source), check: i % 4 === 3 };
   });
