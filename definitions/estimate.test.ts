@@ -171,6 +171,16 @@ describe('estimateDefinition resolves what the inputs decide', () => {
     expect(estimate.assumptions).toContain("forEach 'each' runs its body for 3 item(s) given by the inputs");
   });
 
+  it('when forEach items come from a step result, then expectedItems over the inputs sizes the expected figure', () => {
+    const body = (expected: string) =>
+      `${task('plan', '{ ENG_I: 1 }')}  - id: each\n    kind: forEach\n    items: steps.plan.result.items\n    expectedItems: ${expected}\n    maxItems: 5\n    steps:\n  ${task('do', '{ ENG_I: 2 }').replace(/\n(?=.)/g, '\n  ')}`;
+    const snapshot = inline(body('inputs.count'));
+    expect(hours(estimateDefinition(snapshot, { count: 3 }, RATES, true))).toEqual({ ENG_I: [7, 1, 11] });
+    expect(hours(estimateDefinition(snapshot, { count: 9 }, RATES, true))).toEqual({ ENG_I: [11, 1, 11] });
+    // Read before the engagement runs, so it may not read step results.
+    expect(() => inline(body('size(steps.plan.result.items)'))).toThrow(/expectedItems may read only inputs/);
+  });
+
   it('when the steps come back in another key order (a JSONB round trip), then the estimate is the same', () => {
     const snapshot = catalog('import');
     const shuffled = { ...snapshot, steps: Object.fromEntries(Object.entries(snapshot.steps).reverse()) };
