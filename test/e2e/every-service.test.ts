@@ -1,10 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadProjectData } from '../../db/project-schema.ts';
+import { loadProjectData, projectSchemaName, type ProjectData } from '../../db/project-schema.ts';
+import { insertFixtureProject } from '../../db/queries/entitlement-fixtures.ts';
 import type { ProcessSnapshot } from '../../definitions/model.ts';
 import { SPEC } from '../fixtures/import/spec.ts';
+import { plantedContentNetwork } from '../fixtures/networks/content-planted.ts';
 import { networkFixture } from '../fixtures/networks/load.ts';
 import { listArtifacts } from '../helpers/artifacts.ts';
+import { simulateReadings, twinNetwork } from '../helpers/calibration-network.ts';
 import { stepTrail } from '../helpers/engagements.ts';
 import { billingSteps, runServiceCase, type ServiceCase } from '../helpers/service-driver.ts';
 import { cleanNetworkSk63, LCS63_KHARKIV, SK63_X5 } from '../helpers/sk63-network.ts';
@@ -22,7 +25,19 @@ const IMPORT_FIXTURES = new URL('../fixtures/import/', import.meta.url);
 const SHAPEFILES = readdirSync(IMPORT_FIXTURES).filter((name) =>
   /^chuhuiv_(pipes|fittings)\.(shp|shx|dbf|prj|cpg)$/.test(name),
 );
-const inFourDays = () => new Date(Date.now() + 4 * 24 * 3600 * 1000).toISOString();
+const TWIN = twinNetwork();
+const GAUGES = Buffer.from(await simulateReadings(TWIN, { noiseM: 0.05, seed: 11 }));
+/** The course began two weeks ago: the reminder's wait is over and every day's task may be completed (not-before). */
+const twoWeeksAgo = () => new Date(Date.now() - 14 * 24 * 3600 * 1000).toISOString();
+
+/**
+ * A project of its own for a case whose data no other case may change (the demo projects are shared
+ * between the cases, which run at the same time).
+ */
+async function ownProject(stack: TestStack, customerId: string, projectId: string, data: ProjectData): Promise<void> {
+  await insertFixtureProject(stack.pool, { id: projectId, customerId, name: projectId });
+  await loadProjectData(stack.pool, projectSchemaName(projectId), data);
+}
 
 /** By definition id. */
 const CASES: Record<string, ServiceCase> = {
@@ -102,6 +117,37 @@ const CASES: Record<string, ServiceCase> = {
       'deliverables/transformation-report.md',
     ],
   },
+  calibration: {
+    customerId: 'kp-vodokanal',
+    projectId: 'vodokanal-calibration',
+    params: { projectId: 'vodokanal-calibration', networks: ['water'] },
+    setup: (stack) => ownProject(stack, 'kp-vodokanal', 'vodokanal-calibration', TWIN.data),
+    files: { 'gauges.csv': GAUGES },
+    steps: {
+      measurements: { result: { files: ['gauges.csv'] }, hoursSpent: 0 },
+      review: { result: { decision: 'accept' }, hoursSpent: 2 },
+      'lead-review': { hoursSpent: 4 },
+    },
+    artifacts: [
+      '-/gauges.csv',
+      'run-model/model-run.md',
+      'calibrate/calibration-report.md',
+      'calibrate/roughness.csv',
+      'calibrate/water-calibrated.inp',
+    ],
+  },
+  'content-analysis': {
+    customerId: 'kp-vodokanal',
+    projectId: 'vodokanal-content',
+    params: { projectId: 'vodokanal-content' },
+    setup: (stack) => ownProject(stack, 'kp-vodokanal', 'vodokanal-content', plantedContentNetwork()),
+    steps: {
+      classify: { result: { userErrors: 9, exceptions: 1, falseAlarms: 0 } },
+      samples: { result: { checked: 5, examples: ['D0-T2-MS1: 0.2 for 200 mm'] } },
+      recommendations: { result: { report: 'Enter diameters in millimetres; lock load units.' } },
+    },
+    artifacts: ['scan/content-report.json', 'scan/content-findings.csv', 'scan/content-report.md'],
+  },
   training: {
     customerId: 'kp-teplomerezha',
     projectId: 'teplomerezha-main',
@@ -111,7 +157,7 @@ const CASES: Record<string, ServiceCase> = {
       programme: {
         result: {
           sessions: [{ day: 1, modules: ['Editing the heat network'], hours: 6 }],
-          startsAt: inFourDays(),
+          startsAt: twoWeeksAgo(),
           trainer: 'Andrii Shevchenko',
         },
       },
