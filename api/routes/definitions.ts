@@ -17,12 +17,12 @@ import type { Pool } from '../../db/pool.ts';
 import { estimateDefinition } from '../../definitions/estimate.ts';
 import { toMermaid } from '../../definitions/graph.ts';
 import { toSvg } from '../../definitions/graph-svg.ts';
-import { loadDefinition } from '../../definitions/loader.ts';
 import type { JsonValue } from '../../definitions/model.ts';
 import { isIsoDate, kyivDate } from '../../lib/calendar.ts';
 import { AppError } from '../../lib/errors.ts';
 import { VAT_RATE_PERCENT } from '../../lib/money.ts';
 import { callerOf } from '../auth.ts';
+import type { DefinitionThread } from '../definition-thread.ts';
 import { assertMatches } from '../validate.ts';
 
 /** The name a posted source goes by in error positions. */
@@ -33,6 +33,8 @@ const MAX_SOURCE_BYTES = 1024 * 1024;
 
 export interface DefinitionRoutesDeps {
   pool: Pool;
+  /** Loads posted sources off the event loop. */
+  definitionThread: DefinitionThread;
   /** Whether estimates add VAT. */
   vendorVatPayer: boolean;
 }
@@ -86,7 +88,7 @@ async function definitionOf(
 
 export function definitionRoutes(deps: DefinitionRoutesDeps): Router {
   const router = Router();
-  const { pool, vendorVatPayer } = deps;
+  const { pool, vendorVatPayer, definitionThread } = deps;
   const yaml = express.text({ type: YAML_TYPES, limit: MAX_SOURCE_BYTES });
 
   const sourceOf = (req: Request): string => {
@@ -99,14 +101,14 @@ export function definitionRoutes(deps: DefinitionRoutesDeps): Router {
     res.json({ items: rows.map(summaryOf) });
   });
 
-  router.post('/validate', yaml, (req, res) => {
-    const { snapshot, sha256 } = loadDefinition(sourceOf(req), POSTED_FILE);
+  router.post('/validate', yaml, async (req, res) => {
+    const { snapshot, sha256 } = await definitionThread.load(sourceOf(req), POSTED_FILE);
     res.json({ valid: true, id: snapshot.id, version: snapshot.version, sha256 });
   });
 
   router.post('/', yaml, async (req, res) => {
     const source = sourceOf(req);
-    const compiled = loadDefinition(source, POSTED_FILE);
+    const compiled = await definitionThread.load(source, POSTED_FILE);
     const { outcome, row } = await insertDefinition(pool, { source, compiled, publishedBy: callerOf(req).id });
     if (outcome === 'conflict') {
       const { id, version } = compiled.snapshot;
