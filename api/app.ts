@@ -47,6 +47,11 @@ export interface AppDeps {
   contract?: Contract;
   /** Console sessions; a random secret and 12 hours when not given. */
   sessions?: SessionSettings;
+  /**
+   * Proxies whose forwarded headers are believed (addresses, CIDR ranges, `loopback`…); none when
+   * not given, so the client address is always the connection's.
+   */
+  trustProxy?: readonly string[];
   /** Where posted definitions are loaded; a thread of the app's own, started on first use, when not given. */
   definitionThread?: DefinitionThread;
 }
@@ -75,7 +80,9 @@ export function createApp(appDeps: AppDeps): Express {
   // No ETag on JSON answers: hashing every body costs more than the rare revalidation saves.
   // Downloads set their own from the sha256 recorded with the file.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  // Forwarded headers only from the proxies the operator named: anyone else could choose the
+  // address that rate limits count by.
+  app.set('trust proxy', deps.trustProxy && deps.trustProxy.length > 0 ? [...deps.trustProxy] : false);
   app.use((req, res, next) => {
     req.id = req.get('x-request-id')?.slice(0, 100) || randomUUID();
     res.setHeader('x-request-id', req.id);

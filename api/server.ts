@@ -35,6 +35,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     vendorVatPayer: config.vendorVatPayer,
     uploadMaxBytes: config.uploadMaxBytes,
     rateLimits: config.rateLimits,
+    trustProxy: config.trustProxy,
     sessions: sessionSettings({ secret: config.sessionSecret, ttlSeconds: config.sessionTtlSeconds }),
     definitionThread,
   });

@@ -112,6 +112,7 @@ describe('potik validate', () => {
           hint: "did you mean 'timeout'?",
         },
       ],
+      issueCount: 1,
     });
   });
 
