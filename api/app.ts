@@ -18,6 +18,7 @@ import {
   DEFAULT_UPLOAD_MAX_BYTES,
   type RateLimits,
 } from './gate.ts';
+import { createDefinitionThread, type DefinitionThread } from './definition-thread.ts';
 import { createMetrics, type ApiMetrics } from './metrics.ts';
 import { errorHandler, notFoundHandler } from './problem.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
@@ -27,7 +28,7 @@ import { definitionRoutes } from './routes/definitions.ts';
 import { engagementRoutes } from './routes/engagements.ts';
 import { healthRoutes } from './routes/health.ts';
 import { requestRoutes } from './routes/requests.ts';
-import { sessionRoutes } from './routes/session.ts';
+import { allSessionsRoutes, sessionRoutes } from './routes/session.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { userRoutes } from './routes/users.ts';
 import type { TemporalGateway } from './temporal-client.ts';
@@ -46,12 +47,20 @@ export interface AppDeps {
   contract?: Contract;
   /** Console sessions; a random secret and 12 hours when not given. */
   sessions?: SessionSettings;
+  /**
+   * Proxies whose forwarded headers are believed (addresses, CIDR ranges, `loopback`…); none when
+   * not given, so the client address is always the connection's.
+   */
+  trustProxy?: readonly string[];
+  /** Where posted definitions are loaded; a thread of the app's own, started on first use, when not given. */
+  definitionThread?: DefinitionThread;
 }
 
 /** What route modules get: the app's dependencies plus its metrics. */
 export interface RouteDeps extends AppDeps {
   metrics: ApiMetrics;
   sessions: SessionSettings;
+  definitionThread: DefinitionThread;
 }
 
 declare module 'express-serve-static-core' {
@@ -64,13 +73,16 @@ export function createApp(appDeps: AppDeps): Express {
   const contract = appDeps.contract ?? loadContract();
   const metrics = createMetrics();
   const sessions = appDeps.sessions ?? sessionSettings();
-  const deps: RouteDeps = { ...appDeps, contract, metrics, sessions };
+  const definitionThread = appDeps.definitionThread ?? createDefinitionThread();
+  const deps: RouteDeps = { ...appDeps, contract, metrics, sessions, definitionThread };
   const app = express();
   app.disable('x-powered-by');
   // No ETag on JSON answers: hashing every body costs more than the rare revalidation saves.
   // Downloads set their own from the sha256 recorded with the file.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  // Forwarded headers only from the proxies the operator named: anyone else could choose the
+  // address that rate limits count by.
+  app.set('trust proxy', deps.trustProxy && deps.trustProxy.length > 0 ? [...deps.trustProxy] : false);
   app.use((req, res, next) => {
     req.id = req.get('x-request-id')?.slice(0, 100) || randomUUID();
     res.setHeader('x-request-id', req.id);
@@ -104,6 +116,7 @@ export function createApp(appDeps: AppDeps): Express {
   const v1 = express.Router();
   v1.use('/me', userRoutes.me(deps));
   v1.use('/session', sessionRoutes(deps));
+  v1.use('/sessions', allSessionsRoutes(deps));
   v1.use('/users', userRoutes.users(deps));
   v1.use('/keys', userRoutes.keys(deps));
   v1.use('/engagements', engagementRoutes(deps), artifactRoutes(deps));

@@ -5,8 +5,9 @@
  */
 import type { RequestHandler } from 'express';
 import { parseApiKey, secretMatches } from '../lib/api-keys.ts';
-import { sessionCookieOf, verifySession, type SessionSettings } from '../lib/sessions.ts';
+import { sessionCookieOf, verifySession, type Session, type SessionSettings } from '../lib/sessions.ts';
 import { AppError } from '../lib/errors.ts';
+import { selectSessionOwner } from '../db/queries/sessions.ts';
 import { KEY_TOUCH_INTERVAL_MS, selectApiKeyOwner, touchApiKey, type Role, type UserRow } from '../db/queries/users.ts';
 import type { Pool } from '../db/pool.ts';
 
@@ -19,6 +20,8 @@ declare module 'express-serve-static-core' {
     apiKeyId?: string;
     /** When the key the caller authenticated with expires (a session never outlives it). */
     apiKeyExpiresAt?: Date | null;
+    /** The console session the caller authenticated with, when it was one. */
+    session?: Session;
   }
 }
 
@@ -39,8 +42,13 @@ export function authenticate(pool: Pool, sessions: SessionSettings): RequestHand
     const presented = /^Bearer\s+(\S{1,200})$/i.exec(header ?? '')?.[1];
     const parsed = presented ? parseApiKey(presented) : null;
     const keyId = signedIn?.keyId ?? parsed?.id ?? NO_KEY_ID;
-    const owner = await selectApiKeyOwner(pool, keyId);
-    const matches = signedIn !== null || secretMatches(parsed?.secret ?? NO_SECRET, owner?.secret_sha256 ?? NO_HASH);
+    const owner = signedIn
+      ? await selectSessionOwner(pool, { keyId, sessionId: signedIn.id, epoch: signedIn.epoch })
+      : await selectApiKeyOwner(pool, keyId);
+    // A session must also not have been signed out, here or everywhere.
+    const matches = signedIn
+      ? owner !== null && 'session_live' in owner && owner.session_live
+      : secretMatches(parsed?.secret ?? NO_SECRET, owner?.secret_sha256 ?? NO_HASH);
     const valid =
       (signedIn !== null || parsed !== null) &&
       owner !== null &&
@@ -55,6 +63,7 @@ export function authenticate(pool: Pool, sessions: SessionSettings): RequestHand
     req.caller = { id: owner.id, name: owner.name, role: owner.role, category: owner.category, groups: owner.groups };
     req.apiKeyId = keyId;
     req.apiKeyExpiresAt = owner.expires_at;
+    if (signedIn) req.session = signedIn;
     next();
   };
 }

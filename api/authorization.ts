@@ -24,6 +24,7 @@ export const PERMISSIONS: Readonly<Record<string, readonly Role[] | 'public'>> =
   // Whoever holds a valid key may turn it into a console session, and end their own.
   createSession: ALL,
   deleteSession: ALL,
+  deleteAllSessions: ALL,
   listUsers: ['admin'],
   createUser: ['admin'],
   // Everyone may mint and revoke their own keys; admins anyone's (the object check is in SQL).

@@ -4,7 +4,7 @@
  * rate limits, the role check (403), then path, query and body against the document (404/400/415).
  * Public operations get a per-address limit instead of a key.
  */
-import express, { type Request, type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { ipKeyGenerator, MemoryStore, rateLimit, type Options } from 'express-rate-limit';
 import type { Pool } from '../db/pool.ts';
 import { AppError } from '../lib/errors.ts';
@@ -18,7 +18,7 @@ import { assertBody, assertPathParams, assertQuery, type Contract, type Operatio
 export interface RateLimits {
   /** Requests per API key per minute. */
   perKeyPerMinute: number;
-  /** Failed authentications (401) per client address per minute; beyond it the address waits. */
+  /** Failed authentications (401) per client address per minute; beyond it failures are 429 (valid keys pass). */
   authFailuresPerIpPerMinute: number;
   /** Public "send request" submissions per client address per 10 minutes. */
   publicRequestsPer10Minutes: number;
@@ -48,6 +48,8 @@ function limiter(windowMs: number, limit: number, extra: Partial<Options>): Requ
     limit,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    // A forwarded header from a proxy the operator did not name is ignored on purpose (TRUST_PROXY).
+    validate: { xForwardedForHeader: false },
     handler: (req, res, next) => {
       const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime?.getTime();
       const seconds = Math.max(1, Math.ceil(((reset ?? Date.now() + windowMs) - Date.now()) / 1000));
@@ -106,32 +108,22 @@ export function createGate(options: {
   limits: RateLimits;
 }): RequestHandler[] {
   const { contract, limits } = options;
-  // Failed authentications are counted when a 401 goes out, and an address over the limit is
-  // refused before its key is even looked up. (Counting every request and forgetting the successful
-  // ones afterwards would count requests still in flight as failures.)
+  // Failed authentications per client address (the socket's, or the one a configured proxy
+  // forwarded). Beyond the limit a failure is answered 429 instead of 401, telling the client to wait;
+  // a valid key or session always gets through, so failures from one address never lock out the
+  // users that share it (a proxy or NAT) or anyone else.
   const failures = new MemoryStore();
   failures.init({ windowMs: 60_000 } as Options);
-  const authFailures: RequestHandler = (req, res, next) => {
+  const failed = async (req: Request, res: Response, error: unknown): Promise<unknown> => {
+    if (!(error instanceof AppError) || error.code !== 'unauthenticated') return error;
     const address = ipKeyGenerator(req.ip ?? '');
-    failures.get(address).then((seen) => {
-      if (seen && seen.totalHits >= limits.authFailuresPerIpPerMinute) {
-        const seconds = Math.max(
-          1,
-          Math.ceil(((seen.resetTime?.getTime() ?? Date.now() + 60_000) - Date.now()) / 1000),
-        );
-        res.setHeader('retry-after', String(seconds));
-        next(
-          new AppError('rate-limited', `Too many failed authentications; retry in ${seconds} s.`, {
-            retryAfterSeconds: seconds,
-          }),
-        );
-        return;
-      }
-      res.on('finish', () => {
-        if (res.statusCode === 401) void failures.increment(address);
-      });
-      next();
-    }, next);
+    const seen = await failures.increment(address);
+    if (seen.totalHits <= limits.authFailuresPerIpPerMinute) return error;
+    const seconds = Math.max(1, Math.ceil(((seen.resetTime?.getTime() ?? Date.now() + 60_000) - Date.now()) / 1000));
+    res.setHeader('retry-after', String(seconds));
+    return new AppError('rate-limited', `Too many failed authentications; retry in ${seconds} s.`, {
+      retryAfterSeconds: seconds,
+    });
   };
   const perKey = limiter(60_000, limits.perKeyPerMinute, {
     keyGenerator: (req) => `key:${req.apiKeyId ?? ''}`,
@@ -176,15 +168,9 @@ export function createGate(options: {
       publicLimit(req, res, next);
       return;
     }
-    authFailures(req, res, (error?: unknown) => {
-      if (error) {
-        next(error);
-        return;
-      }
-      Promise.resolve(
-        auth(req, res, (authError?: unknown) => (authError ? next(authError) : perKey(req, res, next))),
-      ).catch(next);
-    });
+    Promise.resolve(auth(req, res, () => perKey(req, res, next))).catch((error: unknown) =>
+      failed(req, res, error).then(next, next),
+    );
   };
 
   const authorize: RequestHandler = (req, _res, next) => {

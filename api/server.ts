@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../lib/logger.ts';
 import { createPool } from '../db/pool.ts';
 import { sessionSettings } from '../lib/sessions.ts';
 import { createApp } from './app.ts';
+import { createDefinitionThread } from './definition-thread.ts';
 import { connectTemporal } from './temporal-client.ts';
 
 export interface RunningApi {
@@ -24,6 +25,9 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     taskQueue: config.temporalTaskQueue,
     uiUrl: config.temporalUiUrl,
   });
+  const definitionThread = createDefinitionThread();
+  // Started now, so the first definition posted does not wait for the thread to load its modules.
+  void definitionThread.warm().catch((error: unknown) => logger.error({ err: error }, 'definition thread'));
   const app = createApp({
     pool,
     temporal,
@@ -31,7 +35,9 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     vendorVatPayer: config.vendorVatPayer,
     uploadMaxBytes: config.uploadMaxBytes,
     rateLimits: config.rateLimits,
+    trustProxy: config.trustProxy,
     sessions: sessionSettings({ secret: config.sessionSecret, ttlSeconds: config.sessionTtlSeconds }),
+    definitionThread,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, () => resolve(listening));
@@ -44,6 +50,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     url: `http://${config.host}:${port}`,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await definitionThread.close();
       await temporal.close();
       await pool.end();
     },

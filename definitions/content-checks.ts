@@ -16,7 +16,7 @@ import type { CheckContext } from './check-context.ts';
 import type { StepSite } from './definition-walk.ts';
 import { MAX_DURATION_MS, parseDuration } from './duration.ts';
 import type { JsonValue } from './model.ts';
-import type { StepDefinition } from './schema.ts';
+import { DEFINITION_LIMITS, type StepDefinition } from './schema.ts';
 import { isServiceCode, SERVICE_CODES } from './services.ts';
 import { didYouMean } from './suggest.ts';
 import {
@@ -48,7 +48,7 @@ export function checkContent(ctx: CheckContext): void {
       didYouMean(definition.service, SERVICE_CODES) ?? `use one of ${SERVICE_CODES.join(', ')}`,
     );
   }
-  checkSchema(ctx, ['inputs'], definition.inputs as JsonValue, 'the inputs schema');
+  checkSchemas(ctx);
   if (definition.sla) checkDuration(ctx, ['sla', 'due'], definition.sla.due);
   if (definition.quote?.validFor !== undefined) checkDuration(ctx, ['quote', 'validFor'], definition.quote.validFor);
   const stepIds = new Set(ctx.layout.sites.map((s) => s.step.id));
@@ -135,9 +135,7 @@ function checkStep(ctx: CheckContext, site: StepSite, stepIds: ReadonlySet<strin
           'remove the norm, or the billable: false',
         );
       }
-      if (step.kind === 'task') {
-        if (step.form) checkSchema(ctx, [...path, 'form'], step.form as JsonValue, 'the form');
-      } else if (typeof step.rule === 'object' && step.rule.nOf > step.approvers.length) {
+      if (step.kind === 'approval' && typeof step.rule === 'object' && step.rule.nOf > step.approvers.length) {
         ctx.report(
           [...path, 'rule', 'nOf'],
           `${step.rule.nOf} approvals are required but only ${step.approvers.length} approvers are named`,
@@ -341,8 +339,53 @@ function rememberGoodSchema(key: string): void {
   knownGoodSchemas.add(key);
 }
 
-function checkSchema(ctx: CheckContext, path: PathSegment[], schema: JsonValue, what: string): void {
-  const key = JSON.stringify(schema);
+/** Keys, values and items of a JSON value. */
+function nodeCount(value: JsonValue): number {
+  let count = 0;
+  const pending: JsonValue[] = [value];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    count++;
+    if (next === null || typeof next !== 'object') continue;
+    const children = Array.isArray(next) ? next : Object.values(next);
+    if (!Array.isArray(next)) count += children.length;
+    for (const child of children) pending.push(child);
+  }
+  return count;
+}
+
+/**
+ * The inputs schema and every task form, compiled by ajv. Compiling costs time per node, so the
+ * distinct schemas of a definition together may hold DEFINITION_LIMITS.maxSchemaNodes keys and
+ * values; beyond it none is compiled and the one that crosses the limit is named.
+ */
+function checkSchemas(ctx: CheckContext): void {
+  const schemas: { path: PathSegment[]; schema: JsonValue; what: string; key: string }[] = [];
+  const add = (path: PathSegment[], schema: JsonValue, what: string): void => {
+    schemas.push({ path, schema, what, key: JSON.stringify(schema) });
+  };
+  add(['inputs'], ctx.definition.inputs as JsonValue, 'the inputs schema');
+  for (const { step, path } of ctx.layout.sites) {
+    if (step.kind === 'task' && step.form) add([...path, 'form'], step.form as JsonValue, 'the form');
+  }
+  const counted = new Set<string>();
+  let nodes = 0;
+  for (const { path, schema, what, key } of schemas) {
+    if (counted.has(key)) continue;
+    counted.add(key);
+    nodes += nodeCount(schema);
+    if (nodes > DEFINITION_LIMITS.maxSchemaNodes) {
+      ctx.report(
+        path,
+        `the inputs schema and the forms hold more than ${DEFINITION_LIMITS.maxSchemaNodes} keys and values together; ${what} here passes that`,
+        'keep forms to the fields an engineer fills in; split the process into subprocesses',
+      );
+      return;
+    }
+  }
+  for (const { path, schema, what, key } of schemas) checkSchema(ctx, path, schema, what, key);
+}
+
+function checkSchema(ctx: CheckContext, path: PathSegment[], schema: JsonValue, what: string, key: string): void {
   if (knownGoodSchemas.has(key)) return;
   schemaAjv ??= addFormats.default(new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true }));
   const ajv = schemaAjv;

@@ -1,7 +1,7 @@
 /**
  * Loads a process definition: preflight on the raw text → strict YAML parse with positions →
  * schema (ajv) → semantic checks → compiled snapshot + sha256. Any problem throws one
- * `DefinitionError` that lists every issue found, ordered by position.
+ * `DefinitionError` that lists the issues found, ordered by position (the first hundred of them).
  */
 import { readFileSync } from 'node:fs';
 import { BUSINESS_ACTIVITY_NAMES } from '../activities/names.ts';
@@ -44,7 +44,7 @@ export function inspectDefinition(source: string, file: string, options: LoadOpt
   const { parsed, issues: yamlIssues } = parseYaml(source, file);
   if (!parsed) throw new DefinitionError(yamlIssues);
   const structural = validateStructure(parsed, file);
-  if (structural.length > 0) throw new DefinitionError(structural);
+  if (structural.found > 0) throw new DefinitionError(structural.issues, structural.found);
   const definition = parsed.value as unknown as ProcessDefinition;
   const layout = layoutOf(definition);
   const sinks = { issues: [] as DefinitionIssue[], notOffered: [] as DefinitionIssue[] };

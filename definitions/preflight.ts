@@ -2,6 +2,8 @@
  * Checks that run on the raw text before the YAML parser sees it. The parser recurses on nesting and
  * can exhaust the stack on a deep document — a process abort, not an exception — and aliases can
  * expand exponentially; both are refused here, by a flat scan and yaml's (non-recursive) lexer.
+ * The lexer also counts keys and values: parsing, schema checks and error reports cost time per
+ * node, so a document of many tiny nodes is refused before any of them is built.
  */
 import { CST, Lexer } from 'yaml';
 import type { DefinitionIssue } from './definition-error.ts';
@@ -14,8 +16,25 @@ export const PREFLIGHT_LIMITS = Object.freeze({
   maxFlowDepth: 32,
   /** Leading spaces of a line, which bounds block nesting. */
   maxIndent: 128,
+  /**
+   * Keys, values and list items (scalars, `-` items, `,` separators and bracket openings). The
+   * largest definition the schema allows in practice (500 steps with forms) has about 10,000.
+   */
+  maxNodes: 25_000,
   maxIssues: 50,
 });
+
+/** Lexer token types that each stand for one key, value or item. */
+const NODE_TOKENS: ReadonlySet<string> = new Set([
+  'scalar',
+  'single-quoted-scalar',
+  'double-quoted-scalar',
+  'seq-item-ind',
+  'explicit-key-ind',
+  'flow-map-start',
+  'flow-seq-start',
+  'comma',
+]);
 
 /** Tokens the lexer emits that stand for no source text. */
 const CONTROL_TOKENS: ReadonlySet<string> = new Set(['\u0002', '\u0018', '\u001f']);
@@ -67,6 +86,7 @@ export function preflight(source: string, file: string): DefinitionIssue[] {
   let depth = 0;
   let afterScalarMarker = false;
   let compact = 0;
+  let nodes = 0;
   for (const token of new Lexer().lex(source)) {
     if (CONTROL_TOKENS.has(token)) {
       afterScalarMarker = token === '\u001f';
@@ -74,6 +94,16 @@ export function preflight(source: string, file: string): DefinitionIssue[] {
     }
     const type = afterScalarMarker ? 'scalar' : CST.tokenType(token);
     afterScalarMarker = false;
+    if (type !== null && NODE_TOKENS.has(type) && ++nodes > PREFLIGHT_LIMITS.maxNodes) {
+      issues.push(
+        issue(
+          offset,
+          `the definition has more than ${PREFLIGHT_LIMITS.maxNodes} keys, values and list items`,
+          'split it into smaller processes and call them as subprocess steps',
+        ),
+      );
+      return issues;
+    }
     if (type === 'flow-map-start' || type === 'flow-seq-start') {
       depth++;
       if (depth > PREFLIGHT_LIMITS.maxFlowDepth) {

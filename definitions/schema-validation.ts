@@ -4,7 +4,7 @@
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { DefinitionIssue } from './definition-error.ts';
+import { REPORTED_ISSUES, type DefinitionIssue } from './definition-error.ts';
 import type { JsonValue } from './model.ts';
 import { processDefinitionSchema, STEP_KINDS } from './schema.ts';
 import { didYouMean, listOf } from './suggest.ts';
@@ -101,6 +101,7 @@ interface Translated {
   hint?: string;
 }
 
+/** `siblings`: the errors about the same place in the document. */
 function translate(error: ErrorObject, data: JsonValue, siblings: ErrorObject[]): Translated | undefined {
   const path = decodePointer(error.instancePath, data);
   const value = valueAt(data, path);
@@ -191,9 +192,7 @@ function translate(error: ErrorObject, data: JsonValue, siblings: ErrorObject[])
     }
     case 'anyOf': {
       const alternatives = siblings
-        .filter(
-          (s) => s !== error && s.instancePath === error.instancePath && s.schemaPath.startsWith(error.schemaPath),
-        )
+        .filter((s) => s !== error && s.schemaPath.startsWith(error.schemaPath))
         .map((s) =>
           s.keyword === 'const' ? JSON.stringify((s.params as { allowedValue: unknown }).allowedValue) : undefined,
         )
@@ -227,25 +226,39 @@ function translate(error: ErrorObject, data: JsonValue, siblings: ErrorObject[])
   }
 }
 
-/** Validates the parsed document against the schema; returns one issue per distinct problem. */
-export function validateStructure(parsed: ParsedYaml, file: string): DefinitionIssue[] {
+/**
+ * Translated problems at most: a report lists the first REPORTED_ISSUES by position, so beyond a
+ * margin over that the rest are only counted.
+ */
+const MAX_TRANSLATED = REPORTED_ISSUES.maxIssues * 10;
+
+/**
+ * Validates the parsed document against the schema: one issue per distinct problem (at most
+ * MAX_TRANSLATED of them), and how many problems there are in all.
+ */
+export function validateStructure(parsed: ParsedYaml, file: string): { issues: DefinitionIssue[]; found: number } {
   const validate = getValidator();
-  if (validate(parsed.value)) return [];
+  if (validate(parsed.value)) return { issues: [], found: 0 };
   const errors = validate.errors ?? [];
-  const anyOfs = errors.filter((e) => e.keyword === 'anyOf');
-  const discriminated = new Set(errors.filter((e) => e.keyword === 'discriminator').map((e) => e.instancePath));
-  const issues: DefinitionIssue[] = [];
+  // Errors by the place they are about, so relating an error to its neighbours stays linear: a
+  // place has few anyOf or discriminator errors (one per schema location), however many others.
+  const atPath = new Map<string, { all: ErrorObject[]; anyOfs: ErrorObject[]; discriminated: boolean }>();
   for (const error of errors) {
+    let place = atPath.get(error.instancePath);
+    if (!place) atPath.set(error.instancePath, (place = { all: [], anyOfs: [], discriminated: false }));
+    place.all.push(error);
+    if (error.keyword === 'anyOf') place.anyOfs.push(error);
+    if (error.keyword === 'discriminator') place.discriminated = true;
+  }
+  const issues: DefinitionIssue[] = [];
+  let found = 0;
+  for (const error of errors) {
+    const place = atPath.get(error.instancePath)!;
     // Inner failures of an anyOf are summarised by the anyOf itself.
-    if (
-      anyOfs.some(
-        (a) => a !== error && error.instancePath === a.instancePath && error.schemaPath.startsWith(a.schemaPath),
-      )
-    ) {
-      continue;
-    }
-    if (error.keyword === 'required' && discriminated.has(error.instancePath)) continue;
-    const t = translate(error, parsed.value, errors);
+    if (place.anyOfs.some((a) => a !== error && error.schemaPath.startsWith(a.schemaPath))) continue;
+    if (error.keyword === 'required' && place.discriminated) continue;
+    if (++found > MAX_TRANSLATED) continue;
+    const t = translate(error, parsed.value, place.all);
     if (!t) continue;
     const position = parsed.locate(t.path, { key: t.atKey ?? false });
     issues.push({
@@ -256,5 +269,5 @@ export function validateStructure(parsed: ParsedYaml, file: string): DefinitionI
       ...(t.hint ? { hint: t.hint } : {}),
     });
   }
-  return issues;
+  return { issues, found };
 }

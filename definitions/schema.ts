@@ -24,6 +24,8 @@ export const DEFINITION_LIMITS = Object.freeze({
   maxTextLength: 10_000,
   maxExpressionLength: 4000,
   maxSchemaProperties: 200,
+  /** Keys and values of the inputs schema and the forms together (each distinct one counted once). */
+  maxSchemaNodes: 2000,
   maxNormHours: 10_000,
   maxIterations: 100,
   maxRejections: 20,

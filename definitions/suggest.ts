@@ -15,18 +15,24 @@ function distance(a: string, b: string): number {
   return prev[b.length] ?? 0;
 }
 
+/** Longer words are no typos of a name: they get no suggestion, and cost no comparison. */
+const MAX_WORD_LENGTH = 100;
+
 /** The closest candidate within a typo's reach, or undefined. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  if (word.length > MAX_WORD_LENGTH) return undefined;
+  const reach = Math.max(1, Math.floor(word.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    // The lengths alone put a candidate out of reach.
+    if (Math.abs(candidate.length - word.length) > reach) continue;
     const d = distance(word, candidate);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
-  const reach = Math.max(1, Math.floor(word.length / 3));
   return bestDistance <= reach ? best : undefined;
 }
 

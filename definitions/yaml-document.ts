@@ -1,9 +1,13 @@
 /**
  * Parses a definition's YAML strictly (YAML 1.2 core schema: `yes` is text, `"90"` is text, keys
  * are unique) and keeps positions, so every later check can point at a line and column.
+ *
+ * Everything here is linear in the document: duplicate keys are found with one set per mapping
+ * (the parser's own check compares every key with every earlier one), and positions are looked up
+ * through an index of each mapping's keys built on first use.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import type { Document, Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import type { DefinitionIssue } from './definition-error.ts';
 import type { JsonValue } from './model.ts';
 import { SourcePositions } from './source-position.ts';
@@ -54,7 +58,7 @@ export function parseYaml(source: string, file: string): { parsed?: ParsedYaml; 
     lineCounter: new LineCounter(),
     prettyErrors: false,
     strict: true,
-    uniqueKeys: true,
+    uniqueKeys: false,
     merge: false,
     version: '1.2',
     schema: 'core',
@@ -107,6 +111,7 @@ function toJson(
   }
   if (isMap(node)) {
     const out: { [key: string]: JsonValue } = {};
+    const seen = new Set<string>();
     for (const pair of node.items) {
       const key = pair.key as YamlNode | null;
       if (!isScalar(key) || (typeof key.value !== 'string' && typeof key.value !== 'number')) {
@@ -118,6 +123,11 @@ function toJson(
         fail(key, 'merge keys (<<) are not allowed', 'write the values out where they are needed');
         continue;
       }
+      if (seen.has(name)) {
+        fail(key, 'this key appears twice in the same mapping', 'keep one of them');
+        continue;
+      }
+      seen.add(name);
       const value =
         pair.value === null ? null : toJson(pair.value as YamlNode, [...path, name], file, positions, issues);
       Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
@@ -128,12 +138,25 @@ function toJson(
 }
 
 function createParsed(doc: Document, positions: SourcePositions, value: JsonValue): ParsedYaml {
+  // Each mapping's pairs by key text, built the first time a path goes through it.
+  const indexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+  const pairOf = (map: YAMLMap, key: string): Pair | undefined => {
+    let index = indexes.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items) {
+        if (isPair(p) && isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
+      }
+      indexes.set(map, index);
+    }
+    return index.get(key);
+  };
   const find = (path: readonly PathSegment[]): { node: YamlNode; keyNode?: YamlNode; complete: boolean } => {
     let node = doc.contents as YamlNode;
     let keyNode: YamlNode | undefined;
     for (const segment of path) {
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+        const pair = pairOf(node, String(segment));
         if (!pair) return { node, complete: false };
         keyNode = pair.key as YamlNode;
         if (pair.value === null) return { node: keyNode, keyNode, complete: true };

@@ -14,6 +14,13 @@ describe('loadConfig', () => {
       authFailuresPerIpPerMinute: 20,
       publicRequestsPer10Minutes: 20,
     });
+    expect(config.trustProxy).toEqual([]);
+  });
+
+  it('when proxies are named, then addresses, ranges and the known names are kept as given', () => {
+    const config = loadConfig({ ...base, TRUST_PROXY: '10.0.0.5, 172.16.0.0/12,loopback, ::1, fd00::/8' });
+    expect(config.trustProxy).toEqual(['10.0.0.5', '172.16.0.0/12', 'loopback', '::1', 'fd00::/8']);
+    expect(loadConfig({ ...base, TRUST_PROXY: 'false' }).trustProxy).toEqual([]);
   });
 
   it('when limits are set, then they are read in their units', () => {
@@ -38,6 +45,9 @@ describe('loadConfig', () => {
     ['RATE_LIMIT_PER_KEY', '10.5', 'RATE_LIMIT_PER_KEY must be a whole number, got "10.5"'],
     ['PORT', '70000', 'PORT must be a port number from 0 to 65535, got "70000"'],
     ['VENDOR_VAT_PAYER', 'maybe', 'VENDOR_VAT_PAYER must be true or false, got "maybe"'],
+    ['TRUST_PROXY', 'proxy.local', '"proxy.local" is none of them'],
+    ['TRUST_PROXY', '10.0.0.0/33', '"10.0.0.0/33" is none of them'],
+    ['TRUST_PROXY', 'true', '"true" is none of them'],
   ])('when %s is %j, then the error names the key and the value', (key, value, message) => {
     expect(() => loadConfig({ ...base, [key]: value })).toThrow(message);
   });

@@ -2,6 +2,7 @@
  * Configuration, read from the environment once and validated at start.
  * Every key has a default so that `npm start` works on a fresh machine; README lists them all.
  */
+import { isIP } from 'node:net';
 import { userInfo } from 'node:os';
 import { AppError } from './errors.ts';
 import { DEFAULT_SESSION_TTL_HOURS } from './sessions.ts';
@@ -38,6 +39,12 @@ export interface Config {
    */
   readonly sessionSecret: string | undefined;
   readonly sessionTtlSeconds: number;
+  /**
+   * Reverse proxies whose `X-Forwarded-For`/`-Proto` the API believes (TRUST_PROXY: addresses,
+   * CIDR ranges or `loopback`, `linklocal`, `uniquelocal`, comma-separated). Empty, the default:
+   * none, so the client address of rate limits is the connection's and cannot be chosen by a client.
+   */
+  readonly trustProxy: readonly string[];
   /** API rate limits (RATE_LIMIT_PER_KEY, RATE_LIMIT_AUTH_FAILURES, RATE_LIMIT_PUBLIC_REQUESTS). */
   readonly rateLimits: {
     perKeyPerMinute: number;
@@ -104,6 +111,26 @@ function url(env: Env, key: string, fallback: string, protocols: readonly string
   return value;
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** TRUST_PROXY: a comma-separated list of addresses, CIDR ranges and the names Express knows. */
+function proxies(env: Env, key: string): string[] {
+  const raw = env[key]?.trim();
+  if (!raw || ['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return [];
+  return raw.split(',').map((entry) => {
+    const value = entry.trim();
+    const [address = '', prefix, ...rest] = value.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    const validPrefix = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (PROXY_NAMES.includes(value) || (family !== 0 && validPrefix && rest.length === 0)) return value;
+    throw new AppError(
+      'config-invalid',
+      `${key} must list proxy addresses, CIDR ranges or ${PROXY_NAMES.join(', ')}, comma-separated; "${value}" is none of them`,
+    );
+  });
+}
+
 /**
  * libpq falls back to the OS user when a URL names none; node-postgres reads $USER, which service
  * managers and CI often leave unset. Fill the user in the same way libpq would.
@@ -149,6 +176,7 @@ export function loadConfig(env: Env = process.env): Config {
     uploadMaxBytes: Math.round(positive(env, 'UPLOAD_MAX_MB', 100) * 1024 * 1024),
     sessionSecret,
     sessionTtlSeconds: Math.round(positive(env, 'SESSION_TTL_HOURS', DEFAULT_SESSION_TTL_HOURS) * 3600),
+    trustProxy: Object.freeze(proxies(env, 'TRUST_PROXY')),
     rateLimits: {
       perKeyPerMinute: count(env, 'RATE_LIMIT_PER_KEY', 600),
       authFailuresPerIpPerMinute: count(env, 'RATE_LIMIT_AUTH_FAILURES', 20),

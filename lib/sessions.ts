@@ -1,9 +1,12 @@
 /**
- * Browser sessions for the console: a signed cookie that names the API key the user signed in with
- * and when the session ends. Nothing is stored server-side; each request re-reads the key, so
- * revoking the key, its expiry or deactivating the user ends the session at once.
+ * Browser sessions for the console: a signed cookie that names the API key the user signed in with,
+ * the session's own random id, the user's session epoch at sign-in and when the session ends. The
+ * server stores no session: each request re-reads the key, so revoking it, its expiry or
+ * deactivating the user ends the session at once; and only what ends a session early is kept —
+ * the id of one signed out (until it would have expired) and the user's epoch, raised by signing
+ * out everywhere (db/queries/sessions.ts).
  *
- * Cookie value: `<key id>.<expiry, Unix seconds>.<HMAC-SHA256 of the two, base64url>`.
+ * Cookie value: `<key id>.<session id>.<epoch>.<expiry, Unix seconds>.<HMAC-SHA256 of the four, base64url>`.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
@@ -29,24 +32,54 @@ export function sessionSettings(options: { secret?: string; ttlSeconds?: number 
   };
 }
 
+/** One console session, as its cookie carries it. */
+export interface Session {
+  /** Random, so one session can be signed out without the others. */
+  id: string;
+  /** The API key the user signed in with. */
+  keyId: string;
+  /** The user's session epoch at sign-in: signing out everywhere raises it past this one. */
+  epoch: number;
+  expiresAt: Date;
+}
+
+/** A session started now for a key; `expiresAt` is cut to whole seconds, as the cookie holds it. */
+export function startSession(keyId: string, epoch: number, expiresAt: Date): Session {
+  return {
+    id: randomBytes(16).toString('base64url'),
+    keyId,
+    epoch,
+    expiresAt: new Date(Math.floor(expiresAt.getTime() / 1000) * 1000),
+  };
+}
+
 function signature(secret: Buffer, payload: string): string {
   return createHmac('sha256', secret).update(payload).digest('base64url');
 }
 
-export function signSession(secret: Buffer, keyId: string, expiresAt: Date): string {
-  const payload = `${keyId}.${Math.floor(expiresAt.getTime() / 1000)}`;
+export function signSession(secret: Buffer, session: Session): string {
+  const payload = `${session.keyId}.${session.id}.${session.epoch}.${Math.floor(session.expiresAt.getTime() / 1000)}`;
   return `${payload}.${signature(secret, payload)}`;
 }
 
-/** The key id of a well-formed, correctly signed, unexpired session value; null otherwise. */
-export function verifySession(secret: Buffer, value: string, now = new Date()): { keyId: string } | null {
-  const match = /^([0-9a-f]{12})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value);
+/** The session of a well-formed, correctly signed, unexpired value; null otherwise. */
+export function verifySession(secret: Buffer, value: string, now = new Date()): Session | null {
+  const match = /^(([0-9a-f]{12})\.([A-Za-z0-9_-]{22})\.(\d{1,9})\.(\d{1,12}))\.([A-Za-z0-9_-]{43})$/.exec(value);
   if (!match) return null;
-  const [, keyId, expires, presented] = match as unknown as [string, string, string, string];
-  const expected = Buffer.from(signature(secret, `${keyId}.${expires}`));
+  const [, payload, keyId, id, epoch, expires, presented] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const expected = Buffer.from(signature(secret, payload));
   const actual = Buffer.from(presented);
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return null;
-  return Number(expires) * 1000 > now.getTime() ? { keyId } : null;
+  const expiresAt = new Date(Number(expires) * 1000);
+  return expiresAt.getTime() > now.getTime() ? { id, keyId, epoch: Number(epoch), expiresAt } : null;
 }
 
 /** The session cookie's value from a Cookie header, if there is one. */

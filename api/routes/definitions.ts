@@ -18,14 +18,13 @@ import type { Pool } from '../../db/pool.ts';
 import { estimateDefinition } from '../../definitions/estimate.ts';
 import { toMermaid } from '../../definitions/graph.ts';
 import { toSvg } from '../../definitions/graph-svg.ts';
-import { loadDefinition } from '../../definitions/loader.ts';
 import type { JsonValue } from '../../definitions/model.ts';
-import { subprocessProblemOf } from '../../definitions/offers.ts';
 import { isIsoDate, kyivDate } from '../../lib/calendar.ts';
 import { AppError } from '../../lib/errors.ts';
 import { VAT_RATE_PERCENT } from '../../lib/money.ts';
 import { callerOf } from '../auth.ts';
 import { allowedValues, refuseField } from '../field-errors.ts';
+import type { DefinitionThread } from '../definition-thread.ts';
 import { assertMatches } from '../validate.ts';
 
 /** The name a posted source goes by in error positions. */
@@ -36,6 +35,8 @@ const MAX_SOURCE_BYTES = 1024 * 1024;
 
 export interface DefinitionRoutesDeps {
   pool: Pool;
+  /** Loads posted sources off the event loop. */
+  definitionThread: DefinitionThread;
   /** Whether estimates add VAT. */
   vendorVatPayer: boolean;
 }
@@ -69,9 +70,10 @@ function summaryOf(row: Omit<DefinitionRow, 'source' | 'snapshot'>): DefinitionS
 }
 
 /** Loads a posted source; refused when it names work the worker does not implement or a subprocess not offered. */
-async function loadPosted(pool: Pool, source: string) {
+/** Loads a posted definition off the event loop, its subprocess steps checked against the catalog's offers. */
+async function loadPosted(pool: Pool, definitionThread: DefinitionThread, source: string) {
   const offers = await selectDefinitionOffers(pool);
-  return loadDefinition(source, POSTED_FILE, { subprocessProblem: subprocessProblemOf(offers) });
+  return definitionThread.load(source, POSTED_FILE, { offers });
 }
 
 function versionOf(raw: unknown): number | null {
@@ -100,7 +102,7 @@ async function definitionOf(
 
 export function definitionRoutes(deps: DefinitionRoutesDeps): Router {
   const router = Router();
-  const { pool, vendorVatPayer } = deps;
+  const { pool, vendorVatPayer, definitionThread } = deps;
   const yaml = express.text({ type: YAML_TYPES, limit: MAX_SOURCE_BYTES });
 
   const sourceOf = (req: Request): string => {
@@ -114,13 +116,13 @@ export function definitionRoutes(deps: DefinitionRoutesDeps): Router {
   });
 
   router.post('/validate', yaml, async (req, res) => {
-    const { snapshot, sha256 } = await loadPosted(pool, sourceOf(req));
+    const { snapshot, sha256 } = await loadPosted(pool, definitionThread, sourceOf(req));
     res.json({ valid: true, id: snapshot.id, version: snapshot.version, sha256 });
   });
 
   router.post('/', yaml, async (req, res) => {
     const source = sourceOf(req);
-    const compiled = await loadPosted(pool, source);
+    const compiled = await loadPosted(pool, definitionThread, source);
     const { outcome, row } = await insertDefinition(pool, { source, compiled, publishedBy: callerOf(req).id });
     if (outcome === 'conflict') {
       const { id, version } = compiled.snapshot;

@@ -17,7 +17,10 @@ import { loadConfig } from '../../lib/config.ts';
 import { withDatabase } from '../database.ts';
 import { formatEstimate, formatIssueLines } from '../definition-output.ts';
 
-type Loaded = { file: string; compiled: CompiledDefinition } | { file: string; issues: DefinitionIssue[] };
+type Loaded =
+  | { file: string; compiled: CompiledDefinition }
+  /** `issueCount`: how many problems there are; `issues` lists the first of them. */
+  | { file: string; issues: DefinitionIssue[]; issueCount: number };
 
 /** Loads a file; a file that cannot be read is one issue at 1:1, like any other problem. */
 function loadFile(file: string): Loaded {
@@ -26,12 +29,16 @@ function loadFile(file: string): Loaded {
     source = readFileSync(file, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    return { file, issues: [{ file, line: 1, column: 1, path: '', message: `cannot read the file: ${reason}` }] };
+    return {
+      file,
+      issues: [{ file, line: 1, column: 1, path: '', message: `cannot read the file: ${reason}` }],
+      issueCount: 1,
+    };
   }
   try {
     return { file, compiled: loadDefinition(source, file) };
   } catch (error) {
-    if (error instanceof DefinitionError) return { file, issues: [...error.issues] };
+    if (error instanceof DefinitionError) return { file, issues: [...error.issues], issueCount: error.issueCount };
     throw error;
   }
 }
@@ -95,7 +102,7 @@ export function registerValidateCommand(program: Command): void {
                 version: r.compiled.snapshot.version,
                 sha256: r.compiled.sha256,
               }
-            : { file: r.file, valid: false, errors: r.issues },
+            : { file: r.file, valid: false, errors: r.issues, issueCount: r.issueCount },
         );
         console.log(JSON.stringify({ valid, files: report }, null, 2));
       } else {
@@ -105,9 +112,12 @@ export function registerValidateCommand(program: Command): void {
             console.log(`${r.file}: ok (${id} v${version}, sha256 ${r.compiled.sha256.slice(0, 12)})`);
           } else {
             for (const issue of r.issues) console.log(formatIssueLines(issue).join('\n'));
+            if (r.issueCount > r.issues.length) {
+              console.log(`${r.file}: ${r.issueCount - r.issues.length} more problems not shown`);
+            }
           }
         }
-        const problems = results.reduce((sum, r) => sum + ('issues' in r ? r.issues.length : 0), 0);
+        const problems = results.reduce((sum, r) => sum + ('issueCount' in r ? r.issueCount : 0), 0);
         if (problems > 0) console.error(`${problems} problem${problems === 1 ? '' : 's'}`);
       }
       if (!valid) process.exitCode = 1;

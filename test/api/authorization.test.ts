@@ -35,6 +35,7 @@ const MATRIX: Record<string, { roles: Caller[] | 'public'; scope: Scope }> = {
   getMe: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
   createSession: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
   deleteSession: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
+  deleteAllSessions: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
   listUsers: { roles: ['admin'], scope: null },
   createUser: { roles: ['admin'], scope: null },
   createApiKey: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: 'user' },

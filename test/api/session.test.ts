@@ -38,7 +38,7 @@ describe('console sessions', () => {
 
   it('when a user signs in with a key, then the cookie is HttpOnly, SameSite=Strict and authenticates as them', async () => {
     const { setCookie, cookie, body } = await signIn('taras.eng2');
-    expect(setCookie).toMatch(/^potik_session=[0-9a-f]{12}\.\d+\.[A-Za-z0-9_-]{43};/);
+    expect(setCookie).toMatch(/^potik_session=[0-9a-f]{12}\.[A-Za-z0-9_-]{22}\.\d+\.\d+\.[A-Za-z0-9_-]{43};/);
     expect(setCookie).toMatch(/; HttpOnly/i);
     expect(setCookie).toMatch(/; SameSite=Strict/i);
     expect(setCookie).toMatch(/; Path=\//);
@@ -59,11 +59,12 @@ describe('console sessions', () => {
     const { cookie } = await signIn('maria.finance');
     const wrongKey = await apiClient(stack, null)('GET', '/v1/me', undefined, { authorization: 'Bearer nope' });
     const [name, value] = cookie.split('=') as [string, string];
-    const [keyId, expires, mac] = value.split('.') as [string, string, string];
+    const [keyId, id, epoch, expires, mac] = value.split('.') as [string, string, string, string, string];
     for (const forged of [
-      `${name}=${keyId}.${Number(expires) + 86_400}.${mac}`,
-      `${name}=${'f'.repeat(12)}.${expires}.${mac}`,
-      `${name}=${keyId}.${expires}.${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`,
+      `${name}=${keyId}.${id}.${epoch}.${Number(expires) + 86_400}.${mac}`,
+      `${name}=${'f'.repeat(12)}.${id}.${epoch}.${expires}.${mac}`,
+      `${name}=${keyId}.${id}.${Number(epoch) + 1}.${expires}.${mac}`,
+      `${name}=${keyId}.${id}.${epoch}.${expires}.${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`,
     ]) {
       const refused = await withCookie(forged);
       expect(refused.status).toBe(401);

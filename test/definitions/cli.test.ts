@@ -98,6 +98,7 @@ describe('potik validate', () => {
           hint: "did you mean 'timeout'?",
         },
       ],
+      issueCount: 1,
     });
   });
 
