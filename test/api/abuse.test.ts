@@ -166,6 +166,7 @@ describe('abuse: random and mutated bodies on every write route', () => {
         'createApiKey',
         'createSession',
         'createUser',
+        'deleteAllSessions',
         'deleteSession',
         'estimateDefinition',
         'issueAct',
