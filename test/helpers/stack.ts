@@ -178,6 +178,16 @@ export function apiClient(stack: TestStack, userId: string | null) {
   };
 }
 
+/** Signs in with the user's demo key, as a browser would; returns the cookie pair to send. */
+export async function signInAs(stack: TestStack, userId: string): Promise<string> {
+  const response = await fetch(`${stack.url}/v1/session`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${stack.keys[userId]}` },
+  });
+  if (response.status !== 200) throw new Error(`signing in as ${userId} answered ${response.status}`);
+  return (response.headers.get('set-cookie') ?? '').split(';')[0]!;
+}
+
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
 export async function eventually<T>(
   check: () => Promise<T | undefined>,
