@@ -51,10 +51,10 @@ export function testContract(): Contract {
 
 /**
  * `worker: false` leaves the task queue to workers the suite starts itself (in child processes);
- * `rateLimits` replaces TEST_RATE_LIMITS where given.
+ * `rateLimits` replaces TEST_RATE_LIMITS where given; `metricsToken` closes `/metrics` (METRICS_TOKEN).
  */
 export async function startTestStack(
-  options: { worker?: boolean; rateLimits?: Partial<RateLimits> } = {},
+  options: { worker?: boolean; rateLimits?: Partial<RateLimits>; metricsToken?: string } = {},
 ): Promise<TestStack> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -93,6 +93,7 @@ export async function startTestStack(
     vendorVatPayer: true,
     rateLimits: { ...TEST_RATE_LIMITS, ...options.rateLimits },
     contract: testContract(),
+    metricsToken: options.metricsToken,
   });
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
