@@ -19,7 +19,7 @@ import {
   type RateLimits,
 } from './gate.ts';
 import { createDefinitionThread, type DefinitionThread } from './definition-thread.ts';
-import { createMetrics, type ApiMetrics } from './metrics.ts';
+import { assertMetricsToken, createMetrics, type ApiMetrics } from './metrics.ts';
 import { errorHandler, notFoundHandler } from './problem.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
 import { billingRoutes } from './routes/billing.ts';
@@ -52,6 +52,11 @@ export interface AppDeps {
    * not given, so the client address is always the connection's.
    */
   trustProxy?: readonly string[];
+  /**
+   * When given, `/metrics` answers only `Authorization: Bearer <this token>` (METRICS_TOKEN); when
+   * not, it is public on the address the API listens on.
+   */
+  metricsToken?: string;
   /** Where posted definitions are loaded; a thread of the app's own, started on first use, when not given. */
   definitionThread?: DefinitionThread;
 }
@@ -103,7 +108,8 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(contentLengthLimit(deps.uploadMaxBytes ?? DEFAULT_UPLOAD_MAX_BYTES));
 
   app.use(healthRoutes(deps));
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', async (req, res) => {
+    if (deps.metricsToken !== undefined) assertMetricsToken(deps.metricsToken, req.get('authorization'));
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.get('/openapi.json', (_req, res) => {

@@ -9,6 +9,8 @@ import { ipKeyGenerator, MemoryStore, rateLimit, type Options } from 'express-ra
 import type { Pool } from '../db/pool.ts';
 import { AppError } from '../lib/errors.ts';
 import { authenticate } from './auth.ts';
+import { assertSameOrigin } from './origin-check.ts';
+import { assertJsonDepth } from './json-depth.ts';
 import type { SessionSettings } from '../lib/sessions.ts';
 import { assertMayCall, isPublic } from './authorization.ts';
 import { pathOfNul, refuseField } from './field-errors.ts';
@@ -135,6 +137,8 @@ export function createGate(options: {
     type: JSON_TYPES,
     strict: true,
     verify: (req, _res, buf) => {
+      // Before JSON.parse: a body nested too deep is refused (400) without being parsed.
+      assertJsonDepth(buf);
       if (buf.includes(NUL_ESCAPE)) (req as Request).nulInBody = true;
     },
   });
@@ -175,7 +179,10 @@ export function createGate(options: {
 
   const authorize: RequestHandler = (req, _res, next) => {
     const operation = req.operation!;
-    if (!isPublic(operation.operationId)) assertMayCall(operation.operationId, req.caller!.role);
+    if (!isPublic(operation.operationId)) {
+      assertSameOrigin(req);
+      assertMayCall(operation.operationId, req.caller!.role);
+    }
     next();
   };
 

@@ -3,7 +3,18 @@
  * tests — do not collide): request durations by route template and status, engagements started
  * and tasks completed through the API.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { Counter, Histogram, Registry } from 'prom-client';
+import { AppError } from '../lib/errors.ts';
+import { sha256Hex } from '../lib/hash.ts';
+
+/** Throws 401 unless the Authorization header is `Bearer <token>` (compared in constant time). */
+export function assertMetricsToken(token: string, authorization: string | undefined): void {
+  const presented = /^Bearer\s+(\S{1,500})$/i.exec(authorization ?? '')?.[1] ?? '';
+  if (!timingSafeEqual(Buffer.from(sha256Hex(presented)), Buffer.from(sha256Hex(token)))) {
+    throw new AppError('unauthenticated', 'The metrics need "Authorization: Bearer <METRICS_TOKEN>".');
+  }
+}
 
 export interface ApiMetrics {
   registry: Registry;

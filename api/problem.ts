@@ -104,6 +104,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (known) {
       const problem = problemOf(known, instance);
+      // RFC 9110 §11.6.1: a 401 names the scheme that would work (RFC 6750 for a refused key).
+      if (problem.status === 401) {
+        res.setHeader(
+          'www-authenticate',
+          req.get('authorization') === undefined
+            ? 'Bearer realm="potik"'
+            : 'Bearer realm="potik", error="invalid_token"',
+        );
+      }
       if (problem.status >= 500) logger.error({ err: error, reqId: req.id }, 'request failed');
       sendProblem(res, problem);
       return;

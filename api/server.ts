@@ -36,6 +36,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     uploadMaxBytes: config.uploadMaxBytes,
     rateLimits: config.rateLimits,
     trustProxy: config.trustProxy,
+    metricsToken: config.metricsToken,
     sessions: sessionSettings({ secret: config.sessionSecret, ttlSeconds: config.sessionTtlSeconds }),
     definitionThread,
   });

@@ -15,6 +15,8 @@ describe('loadConfig', () => {
       publicRequestsPer10Minutes: 20,
     });
     expect(config.trustProxy).toEqual([]);
+    expect(config.metricsToken).toBeUndefined();
+    expect(loadConfig({ ...base, METRICS_TOKEN: ' scrape-me ' }).metricsToken).toBe('scrape-me');
   });
 
   it('when proxies are named, then addresses, ranges and the known names are kept as given', () => {

@@ -45,6 +45,8 @@ export interface Config {
    * none, so the client address of rate limits is the connection's and cannot be chosen by a client.
    */
   readonly trustProxy: readonly string[];
+  /** When set, `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it is public. */
+  readonly metricsToken: string | undefined;
   /** API rate limits (RATE_LIMIT_PER_KEY, RATE_LIMIT_AUTH_FAILURES, RATE_LIMIT_PUBLIC_REQUESTS). */
   readonly rateLimits: {
     perKeyPerMinute: number;
@@ -177,6 +179,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionSecret,
     sessionTtlSeconds: Math.round(positive(env, 'SESSION_TTL_HOURS', DEFAULT_SESSION_TTL_HOURS) * 3600),
     trustProxy: Object.freeze(proxies(env, 'TRUST_PROXY')),
+    metricsToken: env.METRICS_TOKEN?.trim() || undefined,
     rateLimits: {
       perKeyPerMinute: count(env, 'RATE_LIMIT_PER_KEY', 600),
       authFailuresPerIpPerMinute: count(env, 'RATE_LIMIT_AUTH_FAILURES', 20),

@@ -51,10 +51,10 @@ export function testContract(): Contract {
 
 /**
  * `worker: false` leaves the task queue to workers the suite starts itself (in child processes);
- * `rateLimits` replaces TEST_RATE_LIMITS where given.
+ * `rateLimits` replaces TEST_RATE_LIMITS where given; `metricsToken` closes `/metrics` (METRICS_TOKEN).
  */
 export async function startTestStack(
-  options: { worker?: boolean; rateLimits?: Partial<RateLimits> } = {},
+  options: { worker?: boolean; rateLimits?: Partial<RateLimits>; metricsToken?: string } = {},
 ): Promise<TestStack> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -93,6 +93,7 @@ export async function startTestStack(
     vendorVatPayer: true,
     rateLimits: { ...TEST_RATE_LIMITS, ...options.rateLimits },
     contract: testContract(),
+    metricsToken: options.metricsToken,
   });
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
@@ -176,6 +177,16 @@ export function apiClient(stack: TestStack, userId: string | null) {
     assertMatchesContract({ method, path }, { status: response.status, contentType, body: json });
     return { status: response.status, contentType, body: json, text, bytes, headers: response.headers };
   };
+}
+
+/** Signs in with the user's demo key, as a browser would; returns the cookie pair to send. */
+export async function signInAs(stack: TestStack, userId: string): Promise<string> {
+  const response = await fetch(`${stack.url}/v1/session`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${stack.keys[userId]}` },
+  });
+  if (response.status !== 200) throw new Error(`signing in as ${userId} answered ${response.status}`);
+  return (response.headers.get('set-cookie') ?? '').split(';')[0]!;
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */

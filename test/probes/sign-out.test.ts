@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, startTestStack, type TestStack } from '../helpers/stack.ts';
+import { apiClient, signInAs, startTestStack, type TestStack } from '../helpers/stack.ts';
 
 /**
  * Probe: signing out must end the session on the server. After `DELETE /v1/session` a copy of the
@@ -14,15 +14,7 @@ describe('probe: signing out', () => {
     await stack?.close();
   });
 
-  /** Signs in with the user's demo key, as a browser would; returns the cookie pair to send. */
-  async function signIn(user: string): Promise<string> {
-    const response = await fetch(`${stack.url}/v1/session`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.keys[user]}` },
-    });
-    expect(response.status).toBe(200);
-    return (response.headers.get('set-cookie') ?? '').split(';')[0]!;
-  }
+  const signIn = (user: string) => signInAs(stack, user);
   const asBrowser = (cookie: string, method = 'GET', path = '/v1/me') =>
     apiClient(stack, null)(method, path, undefined, { cookie, origin: stack.url });
 
