@@ -20,6 +20,7 @@ import {
 } from './gate.ts';
 import { createDefinitionThread, type DefinitionThread } from './definition-thread.ts';
 import { assertMetricsToken, createMetrics, type ApiMetrics } from './metrics.ts';
+import { pathEncoding } from './path-encoding.ts';
 import { errorHandler, notFoundHandler } from './problem.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
 import { billingRoutes } from './routes/billing.ts';
@@ -105,6 +106,7 @@ export function createApp(appDeps: AppDeps): Express {
     next();
   });
   app.use(helmet());
+  app.use(pathEncoding);
   app.use(contentLengthLimit(deps.uploadMaxBytes ?? DEFAULT_UPLOAD_MAX_BYTES));
 
   app.use(healthRoutes(deps));

@@ -19,6 +19,25 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, METRICS_TOKEN: ' scrape-me ' }).metricsToken).toBe('scrape-me');
   });
 
+  it('when a second stack runs on other ports without DATABASE_URL, then it gets a database of its own', () => {
+    // Sharing the default database, the second `npm start` re-seeded the demo data and revoked the
+    // first stack's demo keys.
+    const second = loadConfig({ ...base, PORT: '3001', TEMPORAL_PORT: '7234', TEMPORAL_UI_PORT: '8234' });
+    expect(second.databaseUrl).toBe('postgres://potik@127.0.0.1:5432/potik_3001');
+    expect(second.databaseUrlExplicit).toBe(false);
+    expect(second.dataDir).toBe('.potik-3001');
+    const first = loadConfig({ ...base, PORT: '3000' });
+    expect([first.databaseUrl, first.dataDir]).toEqual(['postgres://potik@127.0.0.1:5432/potik', '.potik']);
+    // What is given is used as it is, whatever the port.
+    const given = loadConfig({
+      ...base,
+      PORT: '3001',
+      DATABASE_URL: 'postgres://app@db:5432/potik',
+      POTIK_DATA_DIR: 'x',
+    });
+    expect([given.databaseUrl, given.dataDir]).toEqual(['postgres://app@db:5432/potik', 'x']);
+  });
+
   it('when proxies are named, then addresses, ranges and the known names are kept as given', () => {
     const config = loadConfig({ ...base, TRUST_PROXY: '10.0.0.5, 172.16.0.0/12,loopback, ::1, fd00::/8' });
     expect(config.trustProxy).toEqual(['10.0.0.5', '172.16.0.0/12', 'loopback', '::1', 'fd00::/8']);

@@ -144,6 +144,22 @@ export function withDefaultUser(databaseUrl: string, env: Env = process.env): st
   return url.toString();
 }
 
+const DEFAULT_API_PORT = 3000;
+
+/**
+ * What a stack keeps when DATABASE_URL and POTIK_DATA_DIR are unset: the database `potik` and the
+ * folder `.potik` for the default API port, `potik_<PORT>` and `.potik-<PORT>` for any other. A
+ * second stack started beside the first on other ports then has its own demo data, keys and
+ * Temporal state instead of re-seeding the first one's (two running stacks never share an API port).
+ */
+export function stackDefaults(apiPort: number): { databaseUrl: string; dataDir: string } {
+  const first = apiPort === DEFAULT_API_PORT;
+  return {
+    databaseUrl: `postgres://127.0.0.1:5432/${first ? 'potik' : `potik_${apiPort}`}`,
+    dataDir: first ? '.potik' : `.potik-${apiPort}`,
+  };
+}
+
 /** Reads and validates the configuration; throws AppError('config-invalid') naming the bad key. */
 export function loadConfig(env: Env = process.env): Config {
   const logLevel = text(env, 'LOG_LEVEL', 'info') as LogLevel;
@@ -157,13 +173,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (sessionSecret !== undefined && sessionSecret.length < 32) {
     throw new AppError('config-invalid', 'SESSION_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)');
   }
+  const apiPort = port(env, 'PORT', DEFAULT_API_PORT);
+  const defaults = stackDefaults(apiPort);
   return Object.freeze({
-    port: port(env, 'PORT', 3000),
+    port: apiPort,
     host: text(env, 'HOST', '127.0.0.1'),
-    databaseUrl: withDefaultUser(
-      url(env, 'DATABASE_URL', 'postgres://127.0.0.1:5432/potik', ['postgres:', 'postgresql:']),
-      env,
-    ),
+    databaseUrl: withDefaultUser(url(env, 'DATABASE_URL', defaults.databaseUrl, ['postgres:', 'postgresql:']), env),
     databaseUrlExplicit: Boolean(env.DATABASE_URL?.trim()),
     temporalAddress,
     temporalNamespace: text(env, 'TEMPORAL_NAMESPACE', 'default'),
@@ -174,7 +189,7 @@ export function loadConfig(env: Env = process.env): Config {
     temporalUiUrl: url(env, 'TEMPORAL_UI_URL', `http://127.0.0.1:${temporalUiPort}`, ['http:', 'https:']),
     logLevel,
     vendorVatPayer: flag(env, 'VENDOR_VAT_PAYER', true),
-    dataDir: text(env, 'POTIK_DATA_DIR', '.potik'),
+    dataDir: text(env, 'POTIK_DATA_DIR', defaults.dataDir),
     uploadMaxBytes: Math.round(positive(env, 'UPLOAD_MAX_MB', 100) * 1024 * 1024),
     sessionSecret,
     sessionTtlSeconds: Math.round(positive(env, 'SESSION_TTL_HOURS', DEFAULT_SESSION_TTL_HOURS) * 3600),

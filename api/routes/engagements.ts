@@ -58,13 +58,14 @@ export function engagementRoutes(deps: RouteDeps): Router {
     res
       .status(created ? 201 : 200)
       .location(`/v1/engagements/${row.id}`)
-      .json({ ...engagementSummary(row, deps), entitlement });
+      .json({ ...engagementSummary(row, deps, caller), entitlement });
   });
 
   router.get('/', async (req, res) => {
     const query = req.query as Record<string, string | undefined>;
     const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor, UUID);
-    const { rows, more } = await selectVisibleEngagements(pool, callerOf(req), {
+    const caller = callerOf(req);
+    const { rows, more } = await selectVisibleEngagements(pool, caller, {
       customerId: query.customer,
       status: query.status as EngagementRowStatus | undefined,
       serviceCode: query.service,
@@ -75,7 +76,7 @@ export function engagementRoutes(deps: RouteDeps): Router {
     });
     const last = rows.at(-1);
     res.json({
-      items: rows.map((row) => engagementSummary(row, deps)),
+      items: rows.map((row) => engagementSummary(row, deps, caller)),
       nextCursor: more && last ? encodeCursor(last.cursor_at, last.id) : null,
     });
   });
@@ -90,7 +91,7 @@ export function engagementRoutes(deps: RouteDeps): Router {
       row.closed_at === null ? runningActivitiesOf(temporal, row.id) : Promise.resolve([]),
     ]);
     res.json({
-      ...engagementSummary(row, deps),
+      ...engagementSummary(row, deps, caller),
       params: row.params,
       entitlement: row.entitlement,
       failure: row.failure,
@@ -170,7 +171,13 @@ export async function visibleEngagement(deps: RouteDeps, caller: Caller, id: str
   return row;
 }
 
-export function engagementSummary(row: EngagementRow, deps: RouteDeps) {
+/**
+ * The Temporal Web UI shows a workflow's inputs, every step's result and the reports it carried, and
+ * has no roles of its own: the link goes only to those who may see all of that (docs/authorization.md).
+ */
+const SEES_WORKFLOW_INTERNALS: ReadonlySet<Caller['role']> = new Set(['admin', 'pm']);
+
+export function engagementSummary(row: EngagementRow, deps: RouteDeps, caller: Caller) {
   return {
     id: row.id,
     definitionId: row.definition_id,
@@ -186,7 +193,7 @@ export function engagementSummary(row: EngagementRow, deps: RouteDeps) {
     links: {
       self: `/v1/engagements/${row.id}`,
       timeline: `/v1/engagements/${row.id}/timeline`,
-      temporalUi: workflowUiLink(deps.temporal, row.id),
+      ...(SEES_WORKFLOW_INTERNALS.has(caller.role) ? { temporalUi: workflowUiLink(deps.temporal, row.id) } : {}),
     },
   };
 }
