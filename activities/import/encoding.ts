@@ -82,7 +82,8 @@ export function encodingFromDbf(header: Buffer): EncodingGuess {
 /** The `Charset` of a MIF header, and its `CoordSys` line for the report. */
 export function readMifHeader(content: Buffer): { charset: string | null; coordSys: string | null } {
   const head = content.subarray(0, 16 * 1024).toString('latin1');
-  const charset = head.match(/^\s*Charset\s+"([^"]*)"/im)?.[1] ?? null;
+  // A MIF says `Charset "WindowsCyrillic"`, a TAB `!charset WindowsCyrillic`.
+  const charset = head.match(/^\s*!?Charset\s+"?([^"\r\n]*?)"?\s*$/im)?.[1] ?? null;
   const coordSys = head.match(/^\s*(CoordSys\s+[^\r\n]*)/im)?.[1]?.trim() ?? null;
   return { charset, coordSys };
 }

@@ -129,6 +129,12 @@ function bracketDepth(text: string): number {
   return depth;
 }
 
+/** The vector drivers this GDAL has (`ogrinfo --formats`), by short name. */
+export async function vectorDrivers(tools: GdalTools): Promise<Set<string>> {
+  const text = await gdal(tools.ogrinfo, ['--formats']);
+  return new Set([...text.matchAll(/^\s*(\S+)\s+-(?:raster,)?vector-/gm)].map((m) => m[1]!));
+}
+
 /** Summaries of every layer of a source. */
 export async function summarizeSource(tools: GdalTools, path: string, options: OpenOptions): Promise<LayerSummary[]> {
   return parseOgrinfo(

@@ -8,8 +8,22 @@ import { findCrs, getCrs } from '../gis/crs-registry.ts';
 import { createAreaCheck, type Position } from '../gis/transform.ts';
 import { coordinateHeuristics, matchWkt, type CoordinateHeuristics, type CrsMatch } from './crs-detect.ts';
 import type { EncodingGuess } from './encoding.ts';
-import { readFeatures, summarizeSource, type FieldInfo, type GdalTools, type SourceFeature } from './gdal.ts';
-import { groupDatasets, openOptions, withSourceFiles, type SourceFormat, type UploadedFile } from './sources.ts';
+import {
+  readFeatures,
+  summarizeSource,
+  vectorDrivers,
+  type FieldInfo,
+  type GdalTools,
+  type SourceFeature,
+} from './gdal.ts';
+import {
+  groupDatasets,
+  openOptions,
+  OPTIONAL_DRIVERS,
+  withSourceFiles,
+  type SourceFormat,
+  type UploadedFile,
+} from './sources.ts';
 
 /** Features read per layer for geometry types, sample values and the coordinate heuristics. */
 export const INSPECT_SAMPLE = 1_000;
@@ -100,7 +114,19 @@ export async function inspectSources(
 ): Promise<InspectionReport> {
   const hintCrs = hints.crs?.trim() || null;
   const hintEncoding = hints.encoding?.trim() || null;
-  const { datasets, ignored, warnings } = groupDatasets(files, hintEncoding);
+  const grouped = groupDatasets(files, hintEncoding);
+  const { ignored, warnings } = grouped;
+  const needed = grouped.datasets.filter((d) => OPTIONAL_DRIVERS[d.format] !== undefined);
+  const drivers = needed.length > 0 ? await vectorDrivers(tools) : new Set<string>();
+  const datasets = grouped.datasets.filter((dataset) => {
+    const driver = OPTIONAL_DRIVERS[dataset.format];
+    if (driver === undefined || drivers.has(driver)) return true;
+    ignored.push(...dataset.files);
+    warnings.push(
+      `${dataset.name}: this GDAL has no ${driver} driver (ogrinfo --formats); install a GDAL build with it or convert the file first`,
+    );
+    return false;
+  });
   if (hintCrs && !findCrs(hintCrs)) warnings.push(`CRS hint ${hintCrs} is not in the CRS registry; ignored`);
   const inspected = await withSourceFiles(files, datasets, async (dir) => {
     const out: InspectedDataset[] = [];
@@ -118,10 +144,25 @@ export async function inspectSources(
         const dominant = Object.entries(geometryTypes)
           .filter(([type]) => type !== 'null')
           .sort((a, b) => b[1] - a[1])[0];
-        const crs = layerCrs(matchWkt(summary.wkt), summary.wkt, dataset.format, hintCrs);
         const positions = samplePositions(features);
+        // RFC 7946 GeoJSON is WGS 84 and GDAL says so, but files in the wild carry projected metres
+        // without a crs member: such a layer has no CRS until the customer names one.
+        const notDegrees =
+          dataset.format === 'GeoJSON' && positions.some(([x, y]) => Math.abs(x) > 180 || Math.abs(y) > 90);
+        const crs = layerCrs(
+          notDegrees ? matchWkt(null) : matchWkt(summary.wkt),
+          notDegrees ? null : summary.wkt,
+          dataset.format,
+          hintCrs,
+        );
         const heuristics = coordinateHeuristics(positions, crs.code);
         const where = `${dataset.name} layer ${summary.name}`;
+        if (notDegrees) {
+          warnings.push(
+            `${where}: GeoJSON without a crs member but with coordinates in metres (e.g. ${positions[0]!.join(', ')}), ` +
+              'not WGS 84 degrees as RFC 7946 requires; name the CRS (CRS hint or sourceCrs in the mapping spec)',
+          );
+        }
         const outsideArea = crs.code ? countOutsideArea(positions, crs.code, heuristics.axes === 'swapped') : 0;
         if (outsideArea > 0) {
           const area = getCrs(crs.code!).areaOfUse;

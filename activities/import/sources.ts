@@ -18,7 +18,8 @@ import {
 } from './encoding.ts';
 import type { OpenOptions } from './gdal.ts';
 
-export type SourceFormat = 'ESRI Shapefile' | 'MapInfo MIF' | 'GeoJSON' | 'CSV' | 'DXF';
+export type SourceFormat =
+  'ESRI Shapefile' | 'MapInfo MIF' | 'MapInfo TAB' | 'GeoJSON' | 'CSV' | 'DXF' | 'GML' | 'GPKG' | 'SXF';
 
 const MAIN: Record<string, SourceFormat> = {
   '.shp': 'ESRI Shapefile',
@@ -27,11 +28,23 @@ const MAIN: Record<string, SourceFormat> = {
   '.json': 'GeoJSON',
   '.csv': 'CSV',
   '.dxf': 'DXF',
+  '.tab': 'MapInfo TAB',
+  '.gml': 'GML',
+  '.gpkg': 'GPKG',
+  '.sxf': 'SXF',
 };
 const COMPANIONS: Record<string, readonly string[]> = {
   'ESRI Shapefile': ['.shx', '.dbf', '.prj', '.cpg'],
   'MapInfo MIF': ['.mid'],
+  'MapInfo TAB': ['.dat', '.map', '.id', '.ind'],
+  // GDAL's GML reader takes the schema beside the file (.xsd) or its own cache of one (.gfs).
+  GML: ['.xsd', '.gfs'],
+  // The classifier (.rsc) names the SXF's layers and attributes.
+  SXF: ['.rsc'],
 };
+
+/** GDAL drivers a format needs beyond those every GDAL build has; the inspection checks `ogrinfo --formats`. */
+export const OPTIONAL_DRIVERS: Partial<Record<SourceFormat, string>> = { SXF: 'SXF', GPKG: 'GPKG' };
 
 /** Column names taken as coordinates in a CSV; the axis heuristics catch X/Y in Ukrainian order. */
 const CSV_COORDINATES = {
@@ -93,6 +106,21 @@ export function groupDatasets(
       const dbf = companion('.dbf');
       if (cpg) found = encodingFromCpg(cpg.content);
       if (!found?.encoding && dbf) found = encodingFromDbf(dbf.content);
+    } else if (format === 'MapInfo TAB') {
+      for (const missing of ['.dat', '.map', '.id'].filter((e) => !companion(e))) {
+        warnings.push(`${file.name}: no ${missing} uploaded with it; GDAL may not read it`);
+      }
+      found = encodingFromMif(file.content);
+    } else if (format === 'GML') {
+      const declared = file.content
+        .subarray(0, 200)
+        .toString('latin1')
+        .match(/encoding="([^"]+)"/)?.[1];
+      found = {
+        encoding: (declared && normalizeEncoding(declared)) || 'UTF-8',
+        source: 'format',
+        detail: 'XML declaration',
+      };
     } else if (format === 'MapInfo MIF') {
       if (!companion('.mid')) warnings.push(`${file.name}: no .mid uploaded with it; attributes will be missing`);
       found = encodingFromMif(file.content);
@@ -124,12 +152,16 @@ export function openOptions(dataset: SourceDataset): OpenOptions {
     case 'ESRI Shapefile':
       return { config: encoding ? { SHAPE_ENCODING: encoding } : {}, open: {} };
     case 'MapInfo MIF':
+    case 'MapInfo TAB':
       return { config: {}, open: encoding ? { ENCODING: encoding } : {} };
     case 'DXF':
       return { config: encoding ? { DXF_ENCODING: encoding } : {}, open: {} };
     case 'CSV':
       return { config: {}, open: CSV_COORDINATES };
     case 'GeoJSON':
+    case 'GML':
+    case 'GPKG':
+    case 'SXF':
       return { config: {}, open: {} };
   }
 }

@@ -27,15 +27,17 @@ export async function insertImportEngagement(
     projectId,
     params: { projectId },
   });
-  for (const name of files) {
-    const content = fixture(name);
-    await insertUpload(pool, {
-      engagementId: engagement.id,
-      name,
-      mediaType: 'application/octet-stream',
-      sha256: sha256Hex(content),
-      content,
-    });
-  }
+  for (const name of files) await uploadFile(pool, engagement.id, name, fixture(name));
   return engagement;
+}
+
+/** Uploads one file to the engagement as the PM would (kind `upload`, no step). */
+export async function uploadFile(pool: Pool, engagementId: string, name: string, content: Buffer): Promise<void> {
+  await insertUpload(pool, {
+    engagementId,
+    name,
+    mediaType: 'application/octet-stream',
+    sha256: sha256Hex(content),
+    content,
+  });
 }
