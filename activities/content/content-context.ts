@@ -38,6 +38,7 @@ export class ContentContext {
   readonly loads = new Map<string, number>();
   private readonly reported = new Set<string>();
   private readonly locations = new Map<string, Point | null>();
+  private readonly memos = new Map<string, unknown>();
   private flowTreeCache: FlowTree | undefined;
   private nodeNetworkCache: Map<string, NetworkKind> | undefined;
 
@@ -46,6 +47,12 @@ export class ContentContext {
     readonly thresholds: ContentThresholds,
   ) {
     this.net = new NetworkContext(network, { tolerance: 0.5, currentYear: 0 });
+  }
+
+  /** What `build` returns, built once per run under `key`: for what several checks derive from the rows. */
+  shared<T>(key: string, build: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, build());
+    return this.memos.get(key) as T;
   }
 
   /** True when an earlier check reported (or explained) this attribute of this object. */
@@ -102,8 +109,12 @@ export class ContentContext {
     return typeof category === 'string' && category.trim() !== '' ? `${layer}/${category.trim()}` : layer;
   }
 
-  /** Consumers with a positive load, by class. */
+  /** Consumers with a positive stored load, by class. */
   consumersByClass(): Map<string, NodeRow[]> {
+    return this.shared('consumers-by-class', () => this.groupConsumers());
+  }
+
+  private groupConsumers(): Map<string, NodeRow[]> {
     const classes = new Map<string, NodeRow[]>();
     for (const node of this.net.nodes.values()) {
       if (node.kind !== 'consumer' || node.load === null || !(node.load > 0)) continue;

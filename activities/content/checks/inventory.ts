@@ -6,7 +6,7 @@
  */
 import type { FeatureRow } from '../../../db/project-schema.ts';
 import { anchorOf, distance } from '../../audit/geometry.ts';
-import { figure } from '../content-context.ts';
+import { figure, type ContentContext } from '../content-context.ts';
 import { foldInventoryNumber, oneEditApart } from '../inventory-numbers.ts';
 import { GridIndex, boxAround, boxOf } from '../../audit/grid-index.ts';
 import type { ContentFinding } from '../model.ts';
@@ -18,13 +18,16 @@ interface Entry {
   folded: string;
 }
 
-function numbered(features: Iterable<FeatureRow>): Entry[] {
-  const list: Entry[] = [];
-  for (const feature of features) {
-    const raw = feature.inventoryNumber?.trim();
-    if (raw) list.push({ feature, raw, folded: foldInventoryNumber(raw) });
-  }
-  return list.sort((a, b) => (a.feature.id < b.feature.id ? -1 : a.feature.id > b.feature.id ? 1 : 0));
+/** Features with an inventory number, folded, in id order; built once per run for both checks. */
+function numbered(context: ContentContext): readonly Entry[] {
+  return context.shared('inventory-numbers', () => {
+    const list: Entry[] = [];
+    for (const feature of context.net.features.values()) {
+      const raw = feature.inventoryNumber?.trim();
+      if (raw) list.push({ feature, raw, folded: foldInventoryNumber(raw) });
+    }
+    return list.sort((a, b) => (a.feature.id < b.feature.id ? -1 : a.feature.id > b.feature.id ? 1 : 0));
+  });
 }
 
 export const inventoryLookAlike: ContentCheck = {
@@ -36,7 +39,7 @@ export const inventoryLookAlike: ContentCheck = {
   check(context) {
     const first = new Map<string, { feature: FeatureRow; raw: string }>();
     const findings: ContentFinding[] = [];
-    for (const { feature, raw, folded } of numbered(context.net.features.values())) {
+    for (const { feature, raw, folded } of numbered(context)) {
       const holder = first.get(folded);
       if (!holder) {
         first.set(folded, { feature, raw });
@@ -67,7 +70,7 @@ export const inventoryOneEdit: ContentCheck = {
   action: 'Check whether these are one asset entered twice; delete the copy or correct the number.',
   check(context) {
     const { inventoryNeighbourM } = context.thresholds;
-    const located = numbered(context.net.features.values()).flatMap((entry) => {
+    const located = numbered(context).flatMap((entry) => {
       const at = context.locationOf(entry.feature.id);
       return at ? [{ ...entry, at }] : [];
     });
