@@ -122,7 +122,7 @@ async function seedCatalog(deps: ActivityDeps, schema: string, targetCrs: string
 async function chooseTargetCrs(deps: ActivityDeps, projectSchema: string, asked: string | undefined, fallback: string) {
   if (asked) {
     const entry = findCrs(asked);
-    if (!entry) fail(`target CRS ${asked} is not in the CRS registry`, 'import-input-invalid');
+    if (!entry) fail(`target CRS ${asked} is not a published CRS of the registry`, 'import-input-invalid');
     return entry.code;
   }
   if (await projectSchemaExists(deps.pool, projectSchema)) {
@@ -133,6 +133,9 @@ async function chooseTargetCrs(deps: ActivityDeps, projectSchema: string, asked:
       return entry.code;
     }
   }
+  // A project's CRS is a published one: data in a municipal system goes onto its base or another.
+  if (!findCrs(fallback))
+    fail(`the source is in ${fallback}, a municipal system: give targetCrs`, 'import-input-invalid');
   return fallback;
 }
 
