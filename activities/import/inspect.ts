@@ -197,6 +197,12 @@ export async function inspectSources(
         }
         if (heuristics.axes === 'swapped') {
           warnings.push(`${where}: X and Y are swapped (northing first); the conversion swaps them back`);
+        } else if (heuristics.axes === 'ambiguous' && heuristics.judgedAgainst.length === 1) {
+          // A city system's extent can straddle its diagonal: both orders lie in it.
+          warnings.push(
+            `${where}: both axis orders lie within ${heuristics.judgedAgainst[0]}; the conversion takes them as given ` +
+              '(easting first) — set swapAxes in the mapping spec if the file has the northing first',
+          );
         } else if (heuristics.axes === 'ambiguous') {
           warnings.push(
             `${where}: axis order fits several CRSs (${heuristics.judgedAgainst.join(', ')}); name the CRS to decide`,

@@ -13,7 +13,7 @@ import type { MunicipalCrs } from '../../activities/gis/municipal-crs.ts';
 import { createImportActivities } from '../../activities/import/activities.ts';
 import type { MappingSpec } from '../../activities/import/spec.ts';
 import type { Pool } from '../../db/pool.ts';
-import { selectAllProjectRows } from '../../db/project-schema.ts';
+import { selectAllProjectRows, selectCrs } from '../../db/project-schema.ts';
 import { selectArtifactContent } from '../../db/queries/artifacts.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { seedDemoData } from '../../scripts/demo-data.ts';
@@ -95,9 +95,12 @@ describe('import of a MapInfo NonEarth file in a municipal system', () => {
     expect(system).toMatchObject({ method: 'helmert2d', baseCrs: CITY_BASE });
     const inspection = await inspect('inspect-city', TAB);
     expect(inspection.datasets).toMatchObject([
-      { format: 'MapInfo TAB', layers: [{ features: 312, crs: CITY_CODE, axes: 'as-given' }] },
+      { format: 'MapInfo TAB', layers: [{ features: 312, crs: CITY_CODE, axes: 'ambiguous' }] },
     ]);
-    expect(inspection.warnings).toEqual([]);
+    // The district's extent straddles the diagonal: either order would lie in the city system.
+    expect(inspection.warnings).toEqual([
+      expect.stringMatching(/both axis orders lie within LOCAL:KHARKIV-CITY-1960; the conversion takes them as given/),
+    ]);
     const report = JSON.parse((await selectArtifactContent(pool, inspection.report.id))!.toString('utf8')) as {
       datasets: { layers: { crs: { source: string; wktName: string } }[] }[];
     };
@@ -126,6 +129,10 @@ describe('import of a MapInfo NonEarth file in a municipal system', () => {
     expect(maxError).toBeLessThan(system.rmsM);
     const first = features.find((f) => f.id === 'kharkiv_city_pipes.tab#2')!;
     expect(first.inventoryNumber).toBe('ХВ-0002');
+    expect(await selectCrs(pool, conversion.schema)).toEqual({ epsg: 9858, name: 'USK-2000 / LCS-63 Kharkiv' });
+    console.info(
+      `municipal import: ${vertices} vertices, max error ${(maxError * 1000).toFixed(2)} mm, fit RMS ${(system.rmsM * 1000).toFixed(2)} mm`,
+    );
   });
 
   it('when a NonEarth file in LCS-63 metres is declared in the city system, then the inspection refuses it with the extent found', async () => {
