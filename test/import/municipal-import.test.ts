@@ -11,37 +11,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMunicipalCrs } from '../../activities/gis/municipal-store.ts';
 import type { MunicipalCrs } from '../../activities/gis/municipal-crs.ts';
 import { createImportActivities } from '../../activities/import/activities.ts';
-import type { MappingSpec } from '../../activities/import/spec.ts';
 import type { Pool } from '../../db/pool.ts';
 import { selectAllProjectRows, selectCrs } from '../../db/project-schema.ts';
 import { selectArtifactContent } from '../../db/queries/artifacts.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { seedDemoData } from '../../scripts/demo-data.ts';
 import { CITY_BASE, CITY_CODE, cityPipes, cityTiePoints, cityToLcs63 } from '../fixtures/municipal/kharkiv-city.ts';
+import { CITY_SPEC, CITY_TAB } from '../fixtures/municipal/spec.ts';
 import { activityEnvironment, runActivity, stepRef, type EngagementOfSteps } from '../helpers/activity-environment.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { insertImportEngagement, uploadFile } from './import-engagement.ts';
 
 const PROJECT = 'vodokanal-main';
-const TAB = ['kharkiv_city_pipes.tab', 'kharkiv_city_pipes.dat', 'kharkiv_city_pipes.map', 'kharkiv_city_pipes.id'];
+const TAB = CITY_TAB;
 const FIXTURES = new URL('../fixtures/municipal/', import.meta.url);
-
-const SPEC: MappingSpec = {
-  toleranceM: 0.5,
-  layers: [
-    {
-      source: 'kharkiv_city_pipes.tab',
-      target: 'water_pipe',
-      fields: {
-        DN: 'diameter_mm',
-        MATERIAL: { attribute: 'material', codes: { сталь: 'ST', чавун: 'CI', поліетилен: 'PE' } },
-        YEAR: 'install_year',
-        INV_NO: 'inventory_number',
-        STREET: 'street',
-      },
-    },
-  ],
-};
 
 /** The same district written in LCS-63 metres but declared NonEarth: not the city system. */
 const WRONG_MIF = [
@@ -107,7 +90,7 @@ describe('import of a MapInfo NonEarth file in a municipal system', () => {
     expect(report.datasets[0]!.layers[0]!.crs).toMatchObject({ source: 'hint', wktName: 'Nonearth' });
 
     const conversion = await runActivity(activityEnvironment(), activities['import.convert'], {
-      input: { projectId: PROJECT, mode: 'full', spec: SPEC, inspection, targetCrs: CITY_BASE },
+      input: { projectId: PROJECT, mode: 'full', spec: CITY_SPEC, inspection, targetCrs: CITY_BASE },
       engagement: stepRef(engagement, 'convert-city'),
     });
     expect(conversion.layers.map((l) => [l.target, l.in, l.out, l.rejected])).toEqual([['water_pipe', 312, 312, 0]]);
