@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectAllProjectRows } from '../../db/project-schema.ts';
-import { launch, settled, stepTrail } from '../helpers/engagements.ts';
-import { completeImportSteps } from '../helpers/import-steps.ts';
+import { settled, stepTrail } from '../helpers/engagements.ts';
+import { completeImportSteps, launchVodokanalImport } from '../helpers/import-steps.ts';
 import { apiClient, startTestStack, type TestStack } from '../helpers/stack.ts';
 import { SPEC } from '../fixtures/import/spec.ts';
 
@@ -40,17 +40,7 @@ describe('an import of a customer Shapefile set, end to end', () => {
 
   it('when every step is done by its people over HTTP, then the engagement completes with its reports', async () => {
     const pm = apiClient(stack, 'olena.pm');
-    const id = await launch(
-      stack,
-      'data-import',
-      { projectId: 'vodokanal-main', targetCrs: 'EPSG:9858' },
-      'kp-vodokanal',
-    );
-
-    for (const name of SHAPEFILES) {
-      const put = await pm('PUT', `/v1/engagements/${id}/files/${name}`, readFileSync(new URL(name, FIXTURES)));
-      expect(put.status, name).toBe(201);
-    }
+    const id = await launchVodokanalImport(stack, FIXTURES, SHAPEFILES);
     await completeImportSteps(stack, id, {
       files: SHAPEFILES,
       spec: SPEC,

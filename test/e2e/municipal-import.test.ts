@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectAllProjectRows } from '../../db/project-schema.ts';
 import { cityPipes, cityToLcs63 } from '../fixtures/municipal/kharkiv-city.ts';
 import { CITY_SPEC, CITY_TAB } from '../fixtures/municipal/spec.ts';
-import { launch, settled, stepTrail } from '../helpers/engagements.ts';
-import { completeImportSteps } from '../helpers/import-steps.ts';
+import { settled, stepTrail } from '../helpers/engagements.ts';
+import { completeImportSteps, launchVodokanalImport } from '../helpers/import-steps.ts';
 import { apiClient, startTestStack, type TestStack } from '../helpers/stack.ts';
 
 /**
@@ -31,16 +31,7 @@ describe('an import of a MapInfo NonEarth file in an old city system, end to end
     const rmsM = defined.body.rmsM as number;
 
     const pm = apiClient(stack, 'olena.pm');
-    const id = await launch(
-      stack,
-      'data-import',
-      { projectId: 'vodokanal-main', targetCrs: 'EPSG:9858' },
-      'kp-vodokanal',
-    );
-    for (const name of CITY_TAB) {
-      const put = await pm('PUT', `/v1/engagements/${id}/files/${name}`, readFileSync(new URL(name, FIXTURES)));
-      expect(put.status, name).toBe(201);
-    }
+    const id = await launchVodokanalImport(stack, FIXTURES, CITY_TAB);
     await completeImportSteps(stack, id, {
       files: CITY_TAB,
       spec: CITY_SPEC,

@@ -3,10 +3,23 @@
  * definition names, from the upload to the customer's acceptance: what an end-to-end import suite
  * does between uploading its files and reading the reports.
  */
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { MappingSpec } from '../../activities/import/spec.ts';
-import { complete, openTask } from './engagements.ts';
-import type { TestStack } from './stack.ts';
+import { complete, launch, openTask } from './engagements.ts';
+import { apiClient, type TestStack } from './stack.ts';
+
+/** A PM launches `data-import` into the Vodokanal's project (LCS-63 Kharkiv) and uploads `files` from `dir`. */
+export async function launchVodokanalImport(stack: TestStack, dir: URL, files: readonly string[]): Promise<string> {
+  const target = { projectId: 'vodokanal-main', targetCrs: 'EPSG:9858' };
+  const id = await launch(stack, 'data-import', target, 'kp-vodokanal');
+  const pm = apiClient(stack, 'olena.pm');
+  for (const name of files) {
+    const put = await pm('PUT', `/v1/engagements/${id}/files/${name}`, readFileSync(new URL(name, dir)));
+    expect(put.status, name).toBe(201);
+  }
+  return id;
+}
 
 export interface ImportSteps {
   files: string[];
