@@ -24,6 +24,7 @@ import { pathEncoding } from './path-encoding.ts';
 import { errorHandler, notFoundHandler } from './problem.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
 import { billingRoutes } from './routes/billing.ts';
+import { crsRoutes } from './routes/crs.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { definitionRoutes } from './routes/definitions.ts';
 import { engagementRoutes } from './routes/engagements.ts';
@@ -133,6 +134,7 @@ export function createApp(appDeps: AppDeps): Express {
   v1.use('/customers', customerRoutes(deps));
   v1.use('/definitions', definitionRoutes(deps));
   v1.use('/requests', requestRoutes(deps));
+  v1.use('/crs', crsRoutes(deps));
   app.use(
     '/v1',
     createGate({ contract, pool: deps.pool, sessions, limits: { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits } }),

@@ -69,6 +69,11 @@ export const PERMISSIONS: Readonly<Record<string, readonly Role[] | 'public'>> =
   getCustomer: ['pm', 'admin', 'finance'],
   getEntitlement: ['pm', 'admin', 'finance'],
 
+  // The coordinate systems are reference data; engineers and admins define the municipal ones.
+  listCrs: ['admin', 'pm', 'engineer'],
+  getMunicipalCrs: ['admin', 'pm', 'engineer'],
+  defineMunicipalCrs: ['admin', 'engineer'],
+
   listServiceRequests: ['pm', 'admin'],
   triageServiceRequest: ['pm', 'admin'],
 };

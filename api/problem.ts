@@ -32,6 +32,7 @@ const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   'reversal-of-reversal': { status: 409, title: 'A reversing entry cannot be reversed' },
   'request-already-triaged': { status: 409, title: 'The service request was triaged already' },
   'user-exists': { status: 409, title: 'The user exists already' },
+  'crs-exists': { status: 409, title: 'The coordinate system exists already' },
   'definition-version-conflict': { status: 409, title: 'The version is published with other content' },
   'definition-not-offered': { status: 409, title: 'The service is not offered yet' },
   'not-acceptable': { status: 406, title: 'Not acceptable' },

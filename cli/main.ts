@@ -29,6 +29,10 @@ const COMMAND_MODULES: readonly CommandModule[] = [
     load: async () => [(await import('./commands/billing.ts')).registerBillingCommands],
   },
   {
+    commands: ['crs'],
+    load: async () => [(await import('./commands/crs.ts')).registerCrsCommands],
+  },
+  {
     commands: ['validate', 'graph', 'estimate'],
     load: async () => {
       const m = await import('./commands/definitions.ts');

@@ -51,6 +51,8 @@ export type ErrorCode =
   | 'request-already-triaged'
   /** A user with this id exists already. */
   | 'user-exists'
+  /** A municipal coordinate system with this code exists already; systems never change: choose a new code. */
+  | 'crs-exists'
   /** A definition version is published with other content; published versions never change: raise the version. */
   | 'definition-version-conflict'
   /** The definition is in the catalog but not offered yet: the work it names is still to come. */

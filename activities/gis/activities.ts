@@ -24,6 +24,8 @@ import {
   type TransformCounts,
 } from './apply.ts';
 import { findCrs, type CrsEntry } from './crs-registry.ts';
+import type { MunicipalCrs } from './municipal-crs.ts';
+import { findMunicipalCrs, loadMunicipalCrs } from './municipal-registry.ts';
 import { fitReport, renderDeliverableMarkdown, type Deliverable } from './deliverable.ts';
 import { fitCandidates, METHODS, type FitInput, type FitResult } from './fit-candidates.ts';
 import { renderReportMarkdown } from './report.ts';
@@ -95,6 +97,12 @@ function registryCrs(code: unknown, what: string): CrsEntry {
   return entry;
 }
 
+/** The system a project is re-coordinated from: a published CRS or a municipal system (`LOCAL:…`). */
+function sourceSystem(code: unknown): CrsEntry | MunicipalCrs {
+  const municipal = typeof code === 'string' ? findMunicipalCrs(code) : undefined;
+  return municipal ?? registryCrs(code, 'sourceCrs');
+}
+
 /** The JSON of the engagement's most recent artifact `name` from any step, or null. */
 async function latestArtifactJson<T>(db: Queryable, engagementId: string, name: string): Promise<T | null> {
   const row = (await selectArtifactsOfEngagement(db, engagementId)).filter((a) => a.name === name).at(-1);
@@ -109,7 +117,8 @@ export function createGisActivities(deps: ActivityDeps) {
   async function applyTransformation(input: ApplyInput, engagement: EngagementRef): Promise<ApplyOutput> {
     const stored = await storedJson<Omit<ApplyOutput, 'report'>>(pool, engagement, 'apply-report.json');
     if (stored) return { ...stored.value, report: artifactRef(stored.row) };
-    const sourceCrs = registryCrs(input.sourceCrs, 'sourceCrs');
+    await loadMunicipalCrs(pool, [input.sourceCrs]);
+    const sourceCrs = sourceSystem(input.sourceCrs);
     const targetCrs = registryCrs(input.targetCrs, 'targetCrs');
     if (input.model !== 'rigorous' && !(METHODS as readonly string[]).includes(input.model)) {
       fail(

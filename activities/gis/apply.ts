@@ -24,7 +24,8 @@ import { readNetwork } from '../audit/project-data.ts';
 import type { ActivityDeps } from '../context.ts';
 import { copyTables, fail } from '../project-schemas.ts';
 import { AppError } from '../../lib/errors.ts';
-import type { CrsEntry } from './crs-registry.ts';
+import { getCrs, type CrsEntry } from './crs-registry.ts';
+import type { MunicipalCrs } from './municipal-crs.ts';
 import type { FitResult, Method } from './fit-candidates.ts';
 import {
   lineLength,
@@ -86,17 +87,38 @@ export interface Topology {
   introduced: Finding[];
 }
 
+/** A municipal system's stored fit to its base CRS, then the base to the target by the registry. */
+function municipalRigorous(
+  source: MunicipalCrs,
+  target: CrsEntry,
+): { transform: PositionTransform; parameters: Record<string, number | string> } {
+  const fitted = source.fit.models.find((m) => m.method === source.method);
+  return {
+    transform: rigorousTransform(source.code, target.code),
+    parameters: {
+      sourceSystem: source.code,
+      sourceModel: source.method,
+      sourceModelRmsM: source.rmsM,
+      ...fitted?.parameters,
+      baseCrs: source.baseCrs,
+      baseProj4: getCrs(source.baseCrs).proj4,
+      targetProj4: target.proj4,
+    },
+  };
+}
+
 /** The position transform the model names; refuses (non-retryable) a model the fit did not produce. */
 export function chooseTransform(
   model: ApplyModel,
-  source: CrsEntry,
+  source: CrsEntry | MunicipalCrs,
   target: CrsEntry,
   fit: FitResult | null | undefined,
 ): { transform: PositionTransform; parameters: Record<string, number | string> } {
+  if (model === 'rigorous' && source.kind === 'municipal') return municipalRigorous(source, target);
   if (model === 'rigorous') {
     return {
-      transform: rigorousTransform(source.code, target.code),
-      parameters: { sourceProj4: source.proj4, targetProj4: target.proj4 },
+      transform: rigorousTransform((source as CrsEntry).code, target.code),
+      parameters: { sourceProj4: (source as CrsEntry).proj4, targetProj4: target.proj4 },
     };
   }
   const fitted = fit?.models?.find((m) => m.method === model);
@@ -240,7 +262,6 @@ export async function compareTopology(
   };
 }
 
-/** Refuses a project whose CRS metadata contradicts the stated source CRS. */
 /** Features whose first position is checked against the source CRS's area of use before anything is copied. */
 const AREA_SAMPLE = 200;
 
@@ -249,9 +270,14 @@ const AREA_SAMPLE = 200;
  * stated CRS's area of use (exchanged axes are named as such): a wrong CRS would otherwise move the
  * whole project hundreds of kilometres.
  */
-export async function checkSourceCrs(deps: ActivityDeps, schema: string, source: CrsEntry): Promise<void> {
+export async function checkSourceCrs(
+  deps: ActivityDeps,
+  schema: string,
+  source: CrsEntry | MunicipalCrs,
+): Promise<void> {
   const crs = await selectCrs(deps.pool, schema);
-  if (crs && crs.epsg !== source.epsg) {
+  // A municipal system has no EPSG code: a project whose metadata names one is in that one instead.
+  if (crs && (source.kind === 'municipal' || crs.epsg !== source.epsg)) {
     fail(
       `project schema ${schema} is in EPSG:${crs.epsg} (${crs.name}), not the stated source ${source.code}; correct sourceCrs`,
       'crs-mismatch',

@@ -2,6 +2,8 @@ import proj4 from 'proj4';
 import { AppError } from '../../lib/errors.ts';
 import { CRS_REGISTRY, crsKey, getCrs } from './crs-registry.ts';
 import type { AreaOfUse, CrsEntry } from './crs-registry.ts';
+import { baseToLocal, describeMunicipalArea, inMunicipalArea, localToBase } from './municipal-crs.ts';
+import { findMunicipalCrs } from './municipal-registry.ts';
 
 /** A planar or geographic position in proj4 order: [easting, northing] metres or [longitude, latitude] degrees. */
 export type Position = readonly [number, number];
@@ -31,6 +33,27 @@ export function createTransformer(from: string | number, to: string | number): C
   const key = `${crsKey(from)}>${crsKey(to)}`;
   const cached = converters.get(key);
   if (cached) return cached;
+  const convert = municipalTransformer(from, to) ?? proj4Transformer(from, to);
+  converters.set(key, convert);
+  return convert;
+}
+
+/**
+ * Through a municipal system's fitted model (local → its base CRS, or back) and the registry from
+ * there; undefined when neither side is municipal. Municipal entries never change, so caching is safe.
+ */
+function municipalTransformer(from: string | number, to: string | number): Convert | undefined {
+  const source = findMunicipalCrs(from);
+  const target = findMunicipalCrs(to);
+  if (!source && !target) return undefined;
+  const first: Convert = source ? localToBase(source) : (p) => p;
+  const last: Convert = target ? baseToLocal(target) : (p) => p;
+  const [fromBase, toBase] = [source?.baseCrs ?? crsKey(from), target?.baseCrs ?? crsKey(to)];
+  const between: Convert = fromBase === toBase ? (p) => p : createTransformer(fromBase, toBase);
+  return (position) => last(between(first(position)));
+}
+
+function proj4Transformer(from: string | number, to: string | number): Convert {
   const source = getCrs(from);
   const target = getCrs(to);
   const converter = proj4(source.proj4, target.proj4);
@@ -38,7 +61,6 @@ export function createTransformer(from: string | number, to: string | number): C
     const [x, y] = converter.forward([position[0], position[1]]);
     return [x ?? Number.NaN, y ?? Number.NaN];
   };
-  converters.set(key, convert);
   return convert;
 }
 
@@ -159,6 +181,13 @@ export type AreaVerdict = 'inside' | 'swapped' | 'outside';
 
 /** Where a position claimed to be in `crs` lies: in its area of use (with tolerance), there only with the axes exchanged, or neither. */
 export function createAreaCheck(crs: string | number): (position: Position) => AreaVerdict {
+  const municipal = findMunicipalCrs(crs);
+  if (municipal) {
+    return (position) => {
+      if (inMunicipalArea(municipal, position)) return 'inside';
+      return inMunicipalArea(municipal, [position[1], position[0]]) ? 'swapped' : 'outside';
+    };
+  }
   const entry = getCrs(crs);
   const toWgs84 = createTransformer(entry.code, 'EPSG:4326');
   return (position) => {
@@ -169,15 +198,18 @@ export function createAreaCheck(crs: string | number): (position: Position) => A
 
 /** Why a position is not taken in `crs`, for a message naming the point (`Point 3 (…)`) or the feature. */
 export function areaRefusal(crs: string | number, position: Position, verdict: AreaVerdict): string {
-  const entry = getCrs(crs);
-  const where = `${entry.code} ${entry.name} (area of use ${describeArea(entry.areaOfUse)})`;
+  const municipal = findMunicipalCrs(crs);
+  const where = municipal
+    ? `${municipal.code} ${municipal.name} (${describeMunicipalArea(municipal)})`
+    : `${getCrs(crs).code} ${getCrs(crs).name} (area of use ${describeArea(getCrs(crs).areaOfUse)})`;
   if (verdict === 'swapped') {
     return (
       `(${position.join(', ')}) has its axes exchanged for ${where}: it lies there only as ` +
       `(${position[1]}, ${position[0]}). Give positions as [easting, northing] (Ukrainian [Y, X]) or [longitude, latitude]`
     );
   }
-  const at = toLonLat(createTransformer(entry.code, 'EPSG:4326'), position);
+  if (municipal) return `(${position.join(', ')}) is outside ${where}; check the system the coordinates are in`;
+  const at = toLonLat(createTransformer(crs, 'EPSG:4326'), position);
   const lands =
     at && Number.isFinite(at[0]) && Number.isFinite(at[1]) ? `: it lands at ${deg(at[1])}°N, ${deg(at[0])}°E` : '';
   return `(${position.join(', ')}) is outside ${where}${lands}; check the CRS the coordinates are in`;
@@ -194,13 +226,14 @@ export function assertInAreaOfUse(crs: string | number, points: readonly Positio
   points.forEach((point, index) => {
     const verdict = check(point);
     if (verdict === 'inside') return;
-    const entry = getCrs(crs);
+    const municipal = findMunicipalCrs(crs);
+    const entry = municipal ?? getCrs(crs);
     throw new AppError('request-invalid', `Point ${index} ${areaRefusal(crs, point, verdict)}`, {
       crs: entry.code,
       index,
       position: [...point],
       verdict,
-      areaOfUse: entry.areaOfUse,
+      ...(municipal ? { extent: municipal.extent, marginM: municipal.marginM } : { areaOfUse: getCrs(crs).areaOfUse }),
     });
   });
 }
@@ -211,8 +244,15 @@ export function assertInAreaOfUse(crs: string | number, points: readonly Positio
  * only for areas straddling the diagonal) or neither is reported as such, never guessed.
  */
 export function detectAxisOrder(points: readonly Position[], crs: string | number): AxisOrderVerdict {
-  const entry = getCrs(crs);
-  const toWgs84 = createTransformer(entry.code, 'EPSG:4326');
+  const municipal = findMunicipalCrs(crs);
+  let lands: (position: Position) => boolean;
+  if (municipal) {
+    lands = (position) => inMunicipalArea(municipal, position);
+  } else {
+    const entry = getCrs(crs);
+    const toWgs84 = createTransformer(entry.code, 'EPSG:4326');
+    lands = (position) => landsInArea(entry, toWgs84, position);
+  }
   const step = Math.max(1, Math.ceil(points.length / MAX_SAMPLE));
   let sampled = 0;
   let asGiven = 0;
@@ -220,8 +260,8 @@ export function detectAxisOrder(points: readonly Position[], crs: string | numbe
   for (let i = 0; i < points.length; i += step) {
     const [a, b] = points[i]!;
     sampled += 1;
-    if (landsInArea(entry, toWgs84, [a, b])) asGiven += 1;
-    if (landsInArea(entry, toWgs84, [b, a])) swapped += 1;
+    if (lands([a, b])) asGiven += 1;
+    if (lands([b, a])) swapped += 1;
   }
   const inAreaAsGiven = sampled === 0 ? 0 : asGiven / sampled;
   const inAreaSwapped = sampled === 0 ? 0 : swapped / sampled;

@@ -25,6 +25,7 @@ import { convertSources, type ConversionRun, type LayerResult, type Reject } fro
 import { gdalTools, type GdalTools } from './gdal.ts';
 import { inspectSources, type InspectHints, type InspectionReport } from './inspect.ts';
 import { importReportMarkdown, type ImportReportData } from './report.ts';
+import { loadMunicipalCrs } from '../gis/municipal-registry.ts';
 import type { MappingSpec } from './spec.ts';
 
 export interface InspectInput {
@@ -170,6 +171,7 @@ export function createImportActivities(deps: ActivityDeps, tools: GdalTools = gd
         fail('no files to inspect: name the uploaded files in "files"', 'import-input-invalid');
       }
       const uploads = await readUploads(pool, engagement.id, input.files);
+      await loadMunicipalCrs(pool, [input.hints?.crs]);
       const progress = heartbeat();
       const report = await inspectSources(
         tools,
@@ -192,6 +194,12 @@ export function createImportActivities(deps: ActivityDeps, tools: GdalTools = gd
       }
       const inspection = await artifactJson<InspectionReport>(deps, input.inspection?.report, 'inspection report');
       const uploads = await readUploads(pool, engagement.id, inspection.files);
+      await loadMunicipalCrs(pool, [
+        inspection.hints.crs,
+        input.spec?.sourceCrs,
+        ...(Array.isArray(input.spec?.layers) ? input.spec.layers.map((l) => l?.sourceCrs) : []),
+        ...inspection.datasets.flatMap((d) => d.layers.map((l) => l.crs.code ?? l.crs.refused?.crs)),
+      ]);
       const projectSchema = resolveSchema({ projectId: input.projectId }, engagement);
       const run = await convertSources(deps, tools, {
         mode: input.mode,

@@ -27,6 +27,7 @@ import { pointOf, polylineLength } from '../audit/geometry.ts';
 import type { Point } from '../audit/model.ts';
 import type { ActivityDeps } from '../context.ts';
 import { findCrs } from '../gis/crs-registry.ts';
+import { findMunicipalCrs } from '../gis/municipal-registry.ts';
 import { copyTables, fail } from '../project-schemas.ts';
 import { CATALOG_DICTIONARIES, CATALOG_LAYERS } from './catalog.ts';
 import { coordinateHeuristics } from './crs-detect.ts';
@@ -118,11 +119,11 @@ async function seedCatalog(deps: ActivityDeps, schema: string, targetCrs: string
   }
 }
 
-/** The target CRS: the one asked for, else the project's, else the first source layer's. */
+/** The target CRS: the one asked for, else the project's, else the first source layer's (a municipal one's base). */
 async function chooseTargetCrs(deps: ActivityDeps, projectSchema: string, asked: string | undefined, fallback: string) {
   if (asked) {
     const entry = findCrs(asked);
-    if (!entry) fail(`target CRS ${asked} is not in the CRS registry`, 'import-input-invalid');
+    if (!entry) fail(`target CRS ${asked} is not a published CRS of the registry`, 'import-input-invalid');
     return entry.code;
   }
   if (await projectSchemaExists(deps.pool, projectSchema)) {
@@ -133,7 +134,8 @@ async function chooseTargetCrs(deps: ActivityDeps, projectSchema: string, asked:
       return entry.code;
     }
   }
-  return fallback;
+  // A project's CRS is a published one: data in a municipal system goes onto the system's base.
+  return findMunicipalCrs(fallback)?.baseCrs ?? fallback;
 }
 
 export interface ConvertParams {

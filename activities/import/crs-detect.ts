@@ -6,6 +6,7 @@
  */
 import { CRS_REGISTRY, findCrs, type CrsEntry } from '../gis/crs-registry.ts';
 import { detectAxisOrder, detectGkZone, type Position } from '../gis/transform.ts';
+import { findMunicipalCrs } from '../gis/municipal-registry.ts';
 
 export interface CrsMatch {
   /** Registry code (EPSG:7829), or null when the WKT matches no registry entry. */
@@ -104,7 +105,7 @@ export function coordinateHeuristics(positions: readonly Position[], crs: string
   const second = median(positions.map((p) => p[1]));
   const asGiven = detectGkZone(first);
   const swapped = detectGkZone(second);
-  const known = crs ? findCrs(crs) : undefined;
+  const known = crs ? (findCrs(crs) ?? findMunicipalCrs(crs)) : undefined;
   if (known?.kind === 'geographic') return { ...none, axes: 'as-given', judgedAgainst: [known.code] };
   const judgedAgainst = known
     ? [known.code]

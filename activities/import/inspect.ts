@@ -6,6 +6,8 @@
 import { join } from 'node:path';
 import { findCrs, getCrs } from '../gis/crs-registry.ts';
 import { createAreaCheck, type Position } from '../gis/transform.ts';
+import { findMunicipalCrs } from '../gis/municipal-registry.ts';
+import { municipalRefusal, type MunicipalRefusal } from './municipal-area.ts';
 import { coordinateHeuristics, matchWkt, type CoordinateHeuristics, type CrsMatch } from './crs-detect.ts';
 import type { EncodingGuess } from './encoding.ts';
 import {
@@ -36,6 +38,8 @@ export interface InspectHints {
 export interface LayerCrs extends CrsMatch {
   /** Where the CRS the conversion will assume comes from. */
   source: 'prj' | 'mif-coordsys' | 'source' | 'hint' | 'none';
+  /** The municipal system the layer was declared in and refused for: its coordinates lie outside it. */
+  refused?: MunicipalRefusal;
 }
 
 export interface InspectedLayer {
@@ -95,7 +99,7 @@ function layerCrs(wktMatch: CrsMatch, wkt: string | null, format: SourceFormat, 
       source: format === 'ESRI Shapefile' ? 'prj' : format === 'MapInfo MIF' ? 'mif-coordsys' : 'source',
     };
   }
-  const hinted = hint ? findCrs(hint) : undefined;
+  const hinted = hint ? (findCrs(hint) ?? findMunicipalCrs(hint)) : undefined;
   if (hinted) return { code: hinted.code, name: hinted.name, by: 'none', wktName: wktMatch.wktName, source: 'hint' };
   return { ...wktMatch, source: wkt ? 'source' : 'none' };
 }
@@ -127,7 +131,9 @@ export async function inspectSources(
     );
     return false;
   });
-  if (hintCrs && !findCrs(hintCrs)) warnings.push(`CRS hint ${hintCrs} is not in the CRS registry; ignored`);
+  if (hintCrs && !findCrs(hintCrs) && !findMunicipalCrs(hintCrs)) {
+    warnings.push(`CRS hint ${hintCrs} is not in the CRS registry; ignored`);
+  }
   const inspected = await withSourceFiles(files, datasets, async (dir) => {
     const out: InspectedDataset[] = [];
     for (const dataset of datasets) {
@@ -149,7 +155,7 @@ export async function inspectSources(
         // without a crs member: such a layer has no CRS until the customer names one.
         const notDegrees =
           dataset.format === 'GeoJSON' && positions.some(([x, y]) => Math.abs(x) > 180 || Math.abs(y) > 90);
-        const crs = layerCrs(
+        let crs = layerCrs(
           notDegrees ? matchWkt(null) : matchWkt(summary.wkt),
           notDegrees ? null : summary.wkt,
           dataset.format,
@@ -157,6 +163,12 @@ export async function inspectSources(
         );
         const heuristics = coordinateHeuristics(positions, crs.code);
         const where = `${dataset.name} layer ${summary.name}`;
+        // A municipal system holds only around its tie points: a layer beyond them is not in it.
+        const refused = crs.code ? municipalRefusal(crs.code, positions, summary.extent, heuristics.axes) : null;
+        if (refused) {
+          crs = { code: null, name: null, by: 'none', wktName: crs.wktName, source: 'none', refused };
+          warnings.push(`${where}: ${refused.reason}`);
+        }
         if (notDegrees) {
           warnings.push(
             `${where}: GeoJSON without a crs member but with coordinates in metres (e.g. ${positions[0]!.join(', ')}), ` +
@@ -173,7 +185,7 @@ export async function inspectSources(
               'such features — name the CRS the coordinates are in',
           );
         }
-        if (!crs.code) {
+        if (!crs.code && !crs.refused) {
           warnings.push(
             summary.wkt
               ? `${where}: CRS ${JSON.stringify(crs.wktName)} is not in the CRS registry; give sourceCrs in the mapping spec`
@@ -185,6 +197,12 @@ export async function inspectSources(
         }
         if (heuristics.axes === 'swapped') {
           warnings.push(`${where}: X and Y are swapped (northing first); the conversion swaps them back`);
+        } else if (heuristics.axes === 'ambiguous' && heuristics.judgedAgainst.length === 1) {
+          // A city system's extent can straddle its diagonal: both orders lie in it.
+          warnings.push(
+            `${where}: both axis orders lie within ${heuristics.judgedAgainst[0]}; the conversion takes them as given ` +
+              '(easting first) — set swapAxes in the mapping spec if the file has the northing first',
+          );
         } else if (heuristics.axes === 'ambiguous') {
           warnings.push(
             `${where}: axis order fits several CRSs (${heuristics.judgedAgainst.join(', ')}); name the CRS to decide`,

@@ -4,6 +4,7 @@
  * tolerance. Checked here against the inspection and the target layers before anything is written.
  */
 import { findCrs } from '../gis/crs-registry.ts';
+import { findMunicipalCrs } from '../gis/municipal-registry.ts';
 import type { LayerRow, NetworkKind } from '../../db/project-schema.ts';
 import { fail } from '../project-schemas.ts';
 import type { InspectedDataset, InspectedLayer } from './inspect.ts';
@@ -131,7 +132,9 @@ export function resolveSpec(
     }
     const sourceCrs = mapping.sourceCrs ?? spec.sourceCrs ?? layer.crs.code;
     if (!sourceCrs) invalid(`${at}: the CRS of ${mapping.source} is unknown; give sourceCrs`);
-    if (!findCrs(sourceCrs!)) invalid(`${at}: sourceCrs ${sourceCrs} is not in the CRS registry`);
+    const system = findCrs(sourceCrs!) ?? findMunicipalCrs(sourceCrs!);
+    if (!system) invalid(`${at}: sourceCrs ${sourceCrs} is not in the CRS registry`);
+    if (layer.crs.refused && layer.crs.refused.crs === system!.code) invalid(`${at}: ${layer.crs.refused.reason}`);
     return {
       mapping,
       dataset,
@@ -139,7 +142,7 @@ export function resolveSpec(
       target: target!,
       kind,
       nodeKind: mapping.nodeKind ?? target!.code.replace(/^(water|heat|sewer)_/, ''),
-      sourceCrs: findCrs(sourceCrs!)!.code,
+      sourceCrs: system!.code,
       swapAxes: mapping.swapAxes ?? layer.heuristics.axes === 'swapped',
     };
   });

@@ -69,6 +69,9 @@ const MATRIX: Record<string, { roles: Caller[] | 'public'; scope: Scope }> = {
   listCustomers: { roles: ['admin', 'pm', 'finance'], scope: null },
   getCustomer: { roles: ['admin', 'pm', 'finance'], scope: null },
   getEntitlement: { roles: ['admin', 'pm', 'finance'], scope: null },
+  listCrs: { roles: ['admin', 'pm', 'engineer'], scope: null },
+  getMunicipalCrs: { roles: ['admin', 'pm', 'engineer'], scope: null },
+  defineMunicipalCrs: { roles: ['admin', 'engineer'], scope: null },
   listServiceRequests: { roles: ['admin', 'pm'], scope: null },
   triageServiceRequest: { roles: ['admin', 'pm'], scope: null },
 };
@@ -219,6 +222,7 @@ describe('authorization: every operation × every role × own and other objects'
       })
       .replace('{engagementId}', id ?? objects.engagement.own.admin)
       .replace('{actId}', '99999999')
+      .replace('{code}', 'LOCAL:NO-SUCH-SYSTEM')
       .replace('{name}', 'probe.txt')
       .replace('{artifactId}', String(objects.artifact[whose]));
   }

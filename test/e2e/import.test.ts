@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectAllProjectRows } from '../../db/project-schema.ts';
-import { complete, openTask, launch, settled, stepTrail } from '../helpers/engagements.ts';
+import { settled, stepTrail } from '../helpers/engagements.ts';
+import { completeImportSteps, launchVodokanalImport } from '../helpers/import-steps.ts';
 import { apiClient, startTestStack, type TestStack } from '../helpers/stack.ts';
 import { SPEC } from '../fixtures/import/spec.ts';
 
@@ -39,52 +40,13 @@ describe('an import of a customer Shapefile set, end to end', () => {
 
   it('when every step is done by its people over HTTP, then the engagement completes with its reports', async () => {
     const pm = apiClient(stack, 'olena.pm');
-    const id = await launch(
-      stack,
-      'data-import',
-      { projectId: 'vodokanal-main', targetCrs: 'EPSG:9858' },
-      'kp-vodokanal',
-    );
-
-    for (const name of SHAPEFILES) {
-      const put = await pm('PUT', `/v1/engagements/${id}/files/${name}`, readFileSync(new URL(name, FIXTURES)));
-      expect(put.status, name).toBe(201);
-    }
-    const upload = await openTask(stack, id, 'upload');
-    const files = { files: SHAPEFILES, layerNotes: 'Водопровід: труби і арматура', knownCrs: '', encoding: '' };
-    expect((await complete(stack, 'olena.pm', upload.id, { result: files, hoursSpent: 0 })).status).toBe(200);
-
-    const scope = await openTask(stack, id, 'scope');
-    const estimate = { datasets: 1, objects: 24, summary: 'Two layers in SK-63 X5, cp1251; 5 features to reject' };
-    expect((await complete(stack, 'iryna.lead', scope.id, { result: estimate, hoursSpent: 3 })).status).toBe(200);
-    const head = await openTask(stack, id, 'head-approval');
-    // Four eyes: the lead who scoped may not approve her own estimate; the admin may.
-    expect((await complete(stack, 'iryna.lead', head.id, { decision: 'approve', hoursSpent: 0 })).status).toBe(403);
-    expect((await complete(stack, 'admin', head.id, { decision: 'approve', hoursSpent: 0.2 })).status).toBe(200);
-    const customer = await openTask(stack, id, 'customer-approval');
-    expect((await complete(stack, 'olena.pm', customer.id, { decision: 'approve', hoursSpent: 0 })).status).toBe(200);
-
-    const mapping = await openTask(stack, id, 'mapping');
-    expect(
-      (await complete(stack, 'andrii.eng1', mapping.id, { result: { spec: SPEC, toleranceM: 0.5 }, hoursSpent: 6 }))
-        .status,
-    ).toBe(200);
-    const confirm = await openTask(stack, id, 'confirm-mapping');
-    expect((await complete(stack, 'olena.pm', confirm.id, { decision: 'approve', hoursSpent: 0 })).status).toBe(200);
-
-    const review = await openTask(stack, id, 'review-trial');
-    const ok = { ok: true, remarks: 'Sample looks right: materials coded, valves snapped' };
-    expect((await complete(stack, 'taras.eng2', review.id, { result: ok, hoursSpent: 4 })).status).toBe(200);
-
-    const fix = await openTask(stack, id, 'fix');
-    expect(
-      (await complete(stack, 'andrii.eng1', fix.id, { result: { fixed: 0, annotated: 3 }, hoursSpent: 2 })).status,
-    ).toBe(200);
-    const staging = await openTask(stack, id, 'staging-load');
-    const url = { stagingUrl: 'https://staging.example.org/vodokanal-main' };
-    expect((await complete(stack, 'oksana.tech', staging.id, { result: url, hoursSpent: 3 })).status).toBe(200);
-    const acceptance = await openTask(stack, id, 'acceptance');
-    expect((await complete(stack, 'olena.pm', acceptance.id, { decision: 'approve', hoursSpent: 0 })).status).toBe(200);
+    const id = await launchVodokanalImport(stack, FIXTURES, SHAPEFILES);
+    await completeImportSteps(stack, id, {
+      files: SHAPEFILES,
+      spec: SPEC,
+      layerNotes: 'Водопровід: труби і арматура',
+      scopeSummary: 'Two layers in SK-63 X5, cp1251; 5 features to reject',
+    });
 
     const detail = await settled(stack, id);
     expect(detail.status, JSON.stringify(stepTrail(detail))).toBe('COMPLETED');

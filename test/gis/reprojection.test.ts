@@ -31,7 +31,7 @@ import {
   type EngagementOfSteps,
 } from '../helpers/activity-environment.ts';
 import { createTestDatabase } from '../helpers/database.ts';
-import { cleanNetworkLcs63, cleanNetworkSk63, LCS63_KHARKIV, SK63_X5 } from '../helpers/sk63-network.ts';
+import { cleanNetworkLcs63, cleanNetworkSk63, LCS63_KHARKIV, positions, SK63_X5 } from '../helpers/sk63-network.ts';
 
 const PROJECT = 'vodokanal-main';
 const SOURCE = 'project_vodokanal_main';
@@ -80,12 +80,6 @@ function tiePoints(known: Planar): TiePointInput[] {
     const source: [number, number] = [cx + 900 * Math.cos(angle), cy + 700 * Math.sin(angle)];
     return { id: `P${i + 1}`, source, target: known(...source), check: i % 4 === 3 };
   });
-}
-
-function positions(geometry: unknown): number[][] {
-  const walk = (value: unknown): number[][] =>
-    Array.isArray(value) && typeof value[0] === 'number' ? [value as number[]] : (value as unknown[]).flatMap(walk);
-  return geometry ? walk((geometry as { coordinates: unknown }).coordinates) : [];
 }
 
 async function copyRows(schema: string): Promise<{ features: FeatureRow[]; sections: SectionRow[] }> {

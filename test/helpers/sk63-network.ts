@@ -15,7 +15,15 @@ export function cleanNetworkLcs63(): ProjectData {
   return networkFixture('clean').data;
 }
 
-function mapPositions(value: unknown, convert: (p: [number, number]) => number[]): unknown {
+/** Every position of a GeoJSON geometry, in order. */
+export function positions(geometry: unknown): number[][] {
+  const walk = (value: unknown): number[][] =>
+    Array.isArray(value) && typeof value[0] === 'number' ? [value as number[]] : (value as unknown[]).flatMap(walk);
+  return geometry ? walk((geometry as { coordinates: unknown }).coordinates) : [];
+}
+
+/** The coordinates of a GeoJSON geometry with every position converted. */
+export function mapPositions(value: unknown, convert: (p: [number, number]) => number[]): unknown {
   if (Array.isArray(value) && typeof value[0] === 'number') return convert([value[0], value[1] as number]);
   return Array.isArray(value) ? value.map((v) => mapPositions(v, convert)) : value;
 }
