@@ -16,7 +16,6 @@ import {
   selectReleaseFileContent,
   selectReleaseFiles,
   selectReleases,
-  type ReleaseFileRow,
   type ReleaseRow,
 } from '../../db/queries/releases.ts';
 import { checkDownload } from '../../lib/download-links.ts';
@@ -25,6 +24,7 @@ import { callerOf } from '../auth.ts';
 import type { RouteDeps } from '../app.ts';
 import { refuseField } from '../field-errors.ts';
 import { DEFAULT_UPLOAD_MAX_BYTES } from '../gate.ts';
+import { fileView, releaseView } from '../release-view.ts';
 import { contentDisposition, receivedFile } from './artifacts.ts';
 
 /** Body of `POST /v1/releases` (schema: ReleaseBody). */
@@ -32,28 +32,6 @@ export interface ReleaseBody {
   product?: string;
   version: string;
   notes?: string;
-}
-
-function fileView(file: ReleaseFileRow) {
-  return {
-    name: file.name,
-    mediaType: file.mediaType,
-    size: Number(file.size),
-    sha256: file.sha256,
-    createdAt: file.createdAt,
-  };
-}
-
-function releaseView(release: ReleaseRow, files: readonly ReleaseFileRow[]) {
-  return {
-    id: release.id,
-    product: release.product,
-    version: release.version,
-    notes: release.notes,
-    createdBy: release.createdBy,
-    createdAt: release.createdAt,
-    files: files.filter((f) => f.releaseId === release.id).map(fileView),
-  };
 }
 
 const digestOf = (sha256: string) => `sha-256=:${Buffer.from(sha256, 'hex').toString('base64')}:`;
