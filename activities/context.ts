@@ -7,6 +7,11 @@ export interface ActivityDeps {
   logger: Logger;
   /** Whether the vendor charges VAT (20 %) on its services. */
   vendorVatPayer: boolean;
+  /**
+   * Download links of release deliveries: the HMAC secret (unset: a key kept in the database), how
+   * many hours a link works, and the API's public address the links start with.
+   */
+  releaseLinks?: { secret?: string; ttlHours?: number; publicUrl?: string };
 }
 
 /** The engagement an activity step works for, with the key that makes its side effects idempotent. */

@@ -84,6 +84,11 @@ export const BUSINESS_ACTIVITIES = [
     summary:
       'Fit pipe roughness per group to the measurements; store the calibration report, the calibrated model (.inp) and the roughness table',
   },
+  {
+    name: 'release.publish',
+    summary:
+      "Deliver a registered release to the customer's eligible registered users: signed links that expire, e-mail, the delivery register",
+  },
 ] as const satisfies readonly ActivityDescription[];
 
 /**
@@ -92,7 +97,6 @@ export const BUSINESS_ACTIVITIES = [
  * offer it, implement the activity, move its entry to BUSINESS_ACTIVITIES and register it.
  */
 export const PLANNED_ACTIVITIES = [
-  { name: 'release.publish', summary: 'Make a release available to the customer and record its delivery' },
   {
     name: 'exchange.testInterface',
     summary: 'Run a test exchange through a data-exchange interface and report the result',

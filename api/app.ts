@@ -29,6 +29,7 @@ import { customerRoutes } from './routes/customers.ts';
 import { definitionRoutes } from './routes/definitions.ts';
 import { engagementRoutes } from './routes/engagements.ts';
 import { healthRoutes } from './routes/health.ts';
+import { releaseDownloadRoutes, releaseRoutes } from './routes/releases.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { allSessionsRoutes, sessionRoutes } from './routes/session.ts';
 import { taskRoutes } from './routes/tasks.ts';
@@ -59,6 +60,8 @@ export interface AppDeps {
    * not, it is public on the address the API listens on.
    */
   metricsToken?: string;
+  /** HMAC secret of release download links (RELEASE_LINK_SECRET); a key kept in the database when not given. */
+  releaseLinkSecret?: string;
   /** Where posted definitions are loaded; a thread of the app's own, started on first use, when not given. */
   definitionThread?: DefinitionThread;
 }
@@ -135,6 +138,8 @@ export function createApp(appDeps: AppDeps): Express {
   v1.use('/definitions', definitionRoutes(deps));
   v1.use('/requests', requestRoutes(deps));
   v1.use('/crs', crsRoutes(deps));
+  v1.use('/releases', releaseRoutes(deps));
+  v1.use('/release-downloads', releaseDownloadRoutes(deps));
   app.use(
     '/v1',
     createGate({ contract, pool: deps.pool, sessions, limits: { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits } }),

@@ -73,6 +73,13 @@ export const PERMISSIONS: Readonly<Record<string, readonly Role[] | 'public'>> =
   listCrs: ['admin', 'pm', 'engineer'],
   getMunicipalCrs: ['admin', 'pm', 'engineer'],
   defineMunicipalCrs: ['admin', 'engineer'],
+  // The release register: admins keep it, PMs read it to launch deliveries. A download needs no key:
+  // the signed link of the delivery's e-mail is the credential.
+  listReleases: ['admin', 'pm'],
+  getRelease: ['admin', 'pm'],
+  createRelease: ['admin'],
+  uploadReleaseFile: ['admin'],
+  downloadReleaseFile: 'public',
 
   listServiceRequests: ['pm', 'admin'],
   triageServiceRequest: ['pm', 'admin'],

@@ -40,6 +40,9 @@ const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   'upload-exists': { status: 409, title: 'A different file of this name was uploaded already' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'reference-invalid': { status: 422, title: 'The request names something that does not exist or does not fit' },
+  'release-exists': { status: 409, title: 'The release is registered already' },
+  'download-link-invalid': { status: 403, title: 'The download link is not valid' },
+  'download-link-expired': { status: 410, title: 'The download link has expired' },
 };
 
 /** Status of every error code; the OpenAPI document lists the same set. */

@@ -37,6 +37,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     rateLimits: config.rateLimits,
     trustProxy: config.trustProxy,
     metricsToken: config.metricsToken,
+    releaseLinkSecret: config.releaseLinks.secret,
     sessions: sessionSettings({ secret: config.sessionSecret, ttlSeconds: config.sessionTtlSeconds }),
     definitionThread,
   });

@@ -38,7 +38,7 @@ describe('activities and subprocesses a definition names', () => {
 
   it('when an activity is still to come, then loading refuses it and inspecting returns it as what keeps the definition from being offered', () => {
     const source = broken('planned-activity');
-    const message = "demo.yaml:16:15: step 'publish': activity 'release.publish' is not implemented yet";
+    const message = "demo.yaml:16:15: step 'publish': activity 'exchange.testInterface' is not implemented yet";
     expect(issuesOf(() => loadDefinition(source, 'demo.yaml'))).toEqual([expect.stringContaining(message)]);
     const { compiled, notOffered } = inspectDefinition(source, 'demo.yaml');
     expect(compiled.snapshot.id).toBe('demo');
@@ -46,7 +46,7 @@ describe('activities and subprocesses a definition names', () => {
   });
 
   it('when a worker lacks an activity of the catalog, then the definition is refused saying this worker does not implement it', () => {
-    const source = broken('planned-activity').replace('release.publish', 'audit.run');
+    const source = broken('planned-activity').replace('exchange.testInterface', 'audit.run');
     expect(issuesOf(() => loadDefinition(source, 'demo.yaml', { activities: new Set(['notify.send']) }))).toEqual([
       expect.stringContaining(
         "demo.yaml:16:15: step 'publish': activity 'audit.run' is not implemented by this worker",

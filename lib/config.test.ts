@@ -72,4 +72,26 @@ describe('loadConfig', () => {
   ])('when %s is %j, then the error names the key and the value', (key, value, message) => {
     expect(() => loadConfig({ ...base, [key]: value })).toThrow(message);
   });
+
+  it('when release links are configured or not, then the secret falls back to SESSION_SECRET and the links to the API address', () => {
+    const session = 's'.repeat(32);
+    expect(loadConfig(base).releaseLinks).toEqual({
+      secret: undefined,
+      ttlHours: 168,
+      publicUrl: 'http://127.0.0.1:3000',
+    });
+    expect(loadConfig({ ...base, SESSION_SECRET: session }).releaseLinks.secret).toBe(session);
+    const set = loadConfig({
+      ...base,
+      SESSION_SECRET: session,
+      RELEASE_LINK_SECRET: 'r'.repeat(32),
+      RELEASE_LINK_TTL_HOURS: '2',
+      PUBLIC_URL: 'https://potik.example.org/',
+    });
+    expect(set.releaseLinks).toEqual({ secret: 'r'.repeat(32), ttlHours: 2, publicUrl: 'https://potik.example.org' });
+    expect(() => loadConfig({ ...base, RELEASE_LINK_SECRET: 'short' })).toThrow(
+      'RELEASE_LINK_SECRET must be at least 32',
+    );
+    expect(() => loadConfig({ ...base, PUBLIC_URL: 'ftp://x' })).toThrow('PUBLIC_URL');
+  });
 });

@@ -45,6 +45,13 @@ export interface Config {
    * none, so the client address of rate limits is the connection's and cannot be chosen by a client.
    */
   readonly trustProxy: readonly string[];
+  /**
+   * Release download links: the HMAC secret (RELEASE_LINK_SECRET, at least 32 characters; unset,
+   * SESSION_SECRET; both unset, a key kept in the database), how long a link works
+   * (RELEASE_LINK_TTL_HOURS, default 168) and the address links start with (PUBLIC_URL, default
+   * the API's own `http://HOST:PORT`).
+   */
+  readonly releaseLinks: { secret: string | undefined; ttlHours: number; publicUrl: string };
   /** When set, `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it is public. */
   readonly metricsToken: string | undefined;
   /** API rate limits (RATE_LIMIT_PER_KEY, RATE_LIMIT_AUTH_FAILURES, RATE_LIMIT_PUBLIC_REQUESTS). */
@@ -175,9 +182,17 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const apiPort = port(env, 'PORT', DEFAULT_API_PORT);
   const defaults = stackDefaults(apiPort);
+  const releaseLinkSecret = env.RELEASE_LINK_SECRET?.trim() || undefined;
+  if (releaseLinkSecret !== undefined && releaseLinkSecret.length < 32) {
+    throw new AppError(
+      'config-invalid',
+      'RELEASE_LINK_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)',
+    );
+  }
+  const host = text(env, 'HOST', '127.0.0.1');
   return Object.freeze({
     port: apiPort,
-    host: text(env, 'HOST', '127.0.0.1'),
+    host,
     databaseUrl: withDefaultUser(url(env, 'DATABASE_URL', defaults.databaseUrl, ['postgres:', 'postgresql:']), env),
     databaseUrlExplicit: Boolean(env.DATABASE_URL?.trim()),
     temporalAddress,
@@ -195,6 +210,11 @@ export function loadConfig(env: Env = process.env): Config {
     sessionTtlSeconds: Math.round(positive(env, 'SESSION_TTL_HOURS', DEFAULT_SESSION_TTL_HOURS) * 3600),
     trustProxy: Object.freeze(proxies(env, 'TRUST_PROXY')),
     metricsToken: env.METRICS_TOKEN?.trim() || undefined,
+    releaseLinks: Object.freeze({
+      secret: releaseLinkSecret ?? sessionSecret,
+      ttlHours: positive(env, 'RELEASE_LINK_TTL_HOURS', 168),
+      publicUrl: url(env, 'PUBLIC_URL', `http://${host}:${apiPort}`, ['http:', 'https:']).replace(/\/+$/, ''),
+    }),
     rateLimits: {
       perKeyPerMinute: count(env, 'RATE_LIMIT_PER_KEY', 600),
       authFailuresPerIpPerMinute: count(env, 'RATE_LIMIT_AUTH_FAILURES', 20),

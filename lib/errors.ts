@@ -66,7 +66,13 @@ export type ErrorCode =
   /** The path exists, but not with this method; the Allow header lists the methods it takes. */
   | 'method-not-allowed'
   /** The request names a customer or project that does not exist or does not fit the rest of it; `errors[]` names the field. */
-  | 'reference-invalid';
+  | 'reference-invalid'
+  /** The product has this version in the release register already; releases never change, register another version. */
+  | 'release-exists'
+  /** A download link was changed or not signed by Potik: ask for a new delivery, do not edit links. */
+  | 'download-link-invalid'
+  /** A download link's time has passed: ask the vendor for the release again. */
+  | 'download-link-expired';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

@@ -9,6 +9,7 @@ import type { Pool } from '../db/pool.ts';
 import { withTransaction } from '../db/pool.ts';
 import { insertApiKey, insertUser, revokeApiKeysByLabel, type Role } from '../db/queries/users.ts';
 import { upsertDemoReferenceData } from '../db/queries/demo.ts';
+import { upsertReleaseDemoData } from '../db/queries/release-demo.ts';
 import type { Category } from '../definitions/model.ts';
 
 export interface DemoUser {
@@ -63,6 +64,7 @@ export async function seedDemoData(pool: Pool, today: string = kyivDate(new Date
       lastStageAccepted: addMonthsCivilCode(today, -2),
       signedLongAgo: addDays(today, -400),
     });
+    await upsertReleaseDemoData(client, today);
     await revokeApiKeysByLabel(client, DEMO_KEY_LABEL);
     const keys: Record<string, string> = {};
     for (const user of DEMO_USERS) {

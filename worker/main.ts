@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.temporalTaskQueue,
-    deps: { pool, logger, vendorVatPayer: config.vendorVatPayer },
+    deps: { pool, logger, vendorVatPayer: config.vendorVatPayer, releaseLinks: config.releaseLinks },
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

@@ -5,7 +5,7 @@
  * Downloads carry the sha256 the activity recorded, as ETag and Repr-Digest.
  */
 import { extname } from 'node:path';
-import express, { Router } from 'express';
+import express, { Router, type Request } from 'express';
 import {
   insertUpload,
   selectArtifactOfEngagement,
@@ -56,9 +56,26 @@ function artifactView(engagementId: string, row: ArtifactRow) {
 }
 
 /** RFC 6266 attachment header that keeps non-ASCII names (Cyrillic file names are common). */
-function contentDisposition(name: string): string {
+export function contentDisposition(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/**
+ * The file a PUT of `…/files/{name}` carries: its name checked (no paths), its bytes (never empty),
+ * their sha256 and media type.
+ */
+export function receivedFile(req: Request): { name: string; content: Buffer; sha256: string; mediaType: string } {
+  const name = String(req.params.name);
+  if (!FILE_NAME.test(name) || name.includes('..')) {
+    throw new AppError(
+      'request-invalid',
+      `"${name}" is not a file name Potik stores: use letters, digits and . _ ( ) - or spaces, at most 200 characters.`,
+    );
+  }
+  const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  if (content.length === 0) throw new AppError('request-invalid', `The file ${name} is empty.`);
+  return { name, content, sha256: sha256Hex(content), mediaType: mediaTypeOf(name, req.get('content-type')) };
 }
 
 export function artifactRoutes(deps: RouteDeps): Router {
@@ -68,29 +85,14 @@ export function artifactRoutes(deps: RouteDeps): Router {
 
   router.put('/:id/files/:name', raw, async (req, res) => {
     const row = await visibleEngagement(deps, callerOf(req), String(req.params.id));
-    const name = String(req.params.name);
-    if (!FILE_NAME.test(name) || name.includes('..')) {
-      throw new AppError(
-        'request-invalid',
-        `"${name}" is not a file name Potik stores: use letters, digits and . _ ( ) - or spaces, at most 200 characters.`,
-      );
-    }
+    const { name, content, sha256, mediaType } = receivedFile(req);
     if (row.closed_at !== null) {
       throw new AppError(
         'engagement-not-running',
         `Engagement ${row.id} has ended as ${row.status}; it takes no files.`,
       );
     }
-    const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (content.length === 0) throw new AppError('request-invalid', `The file ${name} is empty.`);
-    const sha256 = sha256Hex(content);
-    const stored = await insertUpload(pool, {
-      engagementId: row.id,
-      name,
-      mediaType: mediaTypeOf(name, req.get('content-type')),
-      sha256,
-      content,
-    });
+    const stored = await insertUpload(pool, { engagementId: row.id, name, mediaType, sha256, content });
     if (!stored.created && stored.row.sha256 !== sha256) {
       throw new AppError(
         'upload-exists',

@@ -31,15 +31,17 @@ export async function upsertDemoReferenceData(db: Queryable, d: DemoDates): Prom
        ('lubny-main', 'lubny-vodokanal', 'Water network', 'on-prem', true, 'EPSG:7829')
      ON CONFLICT (id) DO NOTHING`,
   );
+  // Kept, not replaced, at every start: release deliveries point at the registered users they reached.
   await db.query(
-    `DELETE FROM registered_users WHERE customer_id IN ('kp-teplomerezha', 'kp-vodokanal', 'sumy-teplo-cloud', 'lubny-vodokanal')`,
-  );
-  await db.query(
-    `INSERT INTO registered_users (customer_id, project_id, full_name, email) VALUES
+    `INSERT INTO registered_users (customer_id, project_id, full_name, email)
+     SELECT v.* FROM (VALUES
        ('kp-teplomerezha', 'teplomerezha-main', 'Петро Іваненко', 'p.ivanenko@example.org'),
        ('kp-vodokanal', 'vodokanal-main', 'Наталія Гончаренко', 'n.honcharenko@example.org'),
        ('sumy-teplo-cloud', 'sumy-cloud', 'Віктор Савченко', 'v.savchenko@example.org'),
-       ('lubny-vodokanal', 'lubny-main', 'Світлана Руденко', 's.rudenko@example.org')`,
+       ('lubny-vodokanal', 'lubny-main', 'Світлана Руденко', 's.rudenko@example.org')
+     ) AS v (customer_id, project_id, full_name, email)
+     WHERE NOT EXISTS (SELECT 1 FROM registered_users r
+                       WHERE r.customer_id = v.customer_id AND r.project_id = v.project_id AND r.full_name = v.full_name)`,
   );
   await db.query(
     `INSERT INTO contracts (id, customer_id, number, kind, status, signed_at, valid_from, valid_to, coverage,

@@ -72,6 +72,11 @@ const MATRIX: Record<string, { roles: Caller[] | 'public'; scope: Scope }> = {
   listCrs: { roles: ['admin', 'pm', 'engineer'], scope: null },
   getMunicipalCrs: { roles: ['admin', 'pm', 'engineer'], scope: null },
   defineMunicipalCrs: { roles: ['admin', 'engineer'], scope: null },
+  listReleases: { roles: ['admin', 'pm'], scope: null },
+  getRelease: { roles: ['admin', 'pm'], scope: null },
+  createRelease: { roles: ['admin'], scope: null },
+  uploadReleaseFile: { roles: ['admin'], scope: null },
+  downloadReleaseFile: { roles: 'public', scope: null },
   listServiceRequests: { roles: ['admin', 'pm'], scope: null },
   triageServiceRequest: { roles: ['admin', 'pm'], scope: null },
 };
@@ -223,6 +228,7 @@ describe('authorization: every operation × every role × own and other objects'
       .replace('{engagementId}', id ?? objects.engagement.own.admin)
       .replace('{actId}', '99999999')
       .replace('{code}', 'LOCAL:NO-SUCH-SYSTEM')
+      .replace('{deliveryId}', '99999999')
       .replace('{name}', 'probe.txt')
       .replace('{artifactId}', String(objects.artifact[whose]));
   }
@@ -246,7 +252,10 @@ describe('authorization: every operation × every role × own and other objects'
       case 'reverseBillingRecord':
         return { body: { reason: 'matrix probe' } };
       case 'uploadFile':
+      case 'uploadReleaseFile':
         return { body: Buffer.from('probe') };
+      case 'createRelease':
+        return { body: { version: `9.${Math.floor(Math.random() * 1e6)}` } };
       case 'createAct':
         return { body: { engagementId: objects.engagement.own.admin } };
       case 'getEntitlement':

@@ -28,15 +28,15 @@ const WITHDRAWN = readdirSync(CATALOG_DIR)
     return planned.length > 0 ? [[snapshot.id, planned[0]!] as const] : [];
   });
 
-const PLANNED = `id: api-release
+const PLANNED = `id: api-exchange
 version: 1
-title: Release over the API
-service: B-RELEASE
+title: Exchange over the API
+service: X-EXCH
 inputs: { type: object }
 steps:
   - id: publish
     kind: activity
-    activity: release.publish
+    activity: exchange.testInterface
 `;
 
 const RUNS_EXCHANGE = `id: api-integration
@@ -65,7 +65,7 @@ describe('definitions not offered yet', () => {
     const { status, body } = await apiClient(stack, 'olena.pm')('GET', '/v1/definitions');
     expect(status).toBe(200);
     const items = body.items as { id: string; offered: boolean; notOfferedReason?: string }[];
-    expect(WITHDRAWN.map(([id]) => id)).toContain('release-delivery');
+    expect(WITHDRAWN.map(([id]) => id)).toContain('data-exchange');
     for (const [id, activity] of WITHDRAWN) {
       const item = items.find((i) => i.id === id);
       expect(item, id).toMatchObject({ offered: false });
@@ -89,11 +89,11 @@ describe('definitions not offered yet', () => {
 
   it('when a PM launches a definition not offered yet, then 409 says so and no engagement is made', async () => {
     const pm = apiClient(stack, 'olena.pm');
-    for (const id of ['release-delivery', 'integration']) {
+    for (const id of ['data-exchange', 'integration']) {
       const response = await pm('POST', '/v1/engagements', {
         definitionId: id,
         customerId: 'kp-vodokanal',
-        params: id === 'integration' ? { sites: ['a', 'b'] } : { release: '5.2' },
+        params: id === 'integration' ? { sites: ['a', 'b'] } : { projectId: 'vodokanal-main', counterpart: 'Billing' },
       });
       expect(response.status, id).toBe(409);
       expect(response.contentType).toContain('application/problem+json');
@@ -101,7 +101,7 @@ describe('definitions not offered yet', () => {
       expect(response.body.detail).toContain(`${id} version 1 is not offered yet`);
     }
     const { rows } = await stack.pool.query(
-      `SELECT count(*)::int AS n FROM engagements WHERE definition_id IN ('release-delivery', 'integration')`,
+      `SELECT count(*)::int AS n FROM engagements WHERE definition_id IN ('data-exchange', 'integration')`,
     );
     expect(rows[0].n).toBe(0);
   });
@@ -116,7 +116,7 @@ describe('definitions not offered yet', () => {
           line: 9,
           column: 15,
           message:
-            "step 'publish': activity 'release.publish' is not implemented yet, so the definition cannot be offered",
+            "step 'publish': activity 'exchange.testInterface' is not implemented yet, so the definition cannot be offered",
         }),
       ]);
       const subprocess = await admin('POST', path, RUNS_EXCHANGE, YAML);
@@ -128,31 +128,31 @@ describe('definitions not offered yet', () => {
           message: expect.stringContaining("'data-exchange' version 1 is not offered yet"),
         }),
       ]);
-      const unknown = await admin('POST', path, PLANNED.replace('release.publish', 'foo.bar'), YAML);
+      const unknown = await admin('POST', path, PLANNED.replace('exchange.testInterface', 'foo.bar'), YAML);
       expect(unknown.status, path).toBe(422);
       expect(unknown.body.errors).toEqual([
         expect.objectContaining({ line: 9, column: 15, message: "step 'publish': there is no activity 'foo.bar'" }),
       ]);
     }
-    expect(await selectDefinition(stack.pool, 'api-release', null)).toBeNull();
+    expect(await selectDefinition(stack.pool, 'api-exchange', null)).toBeNull();
   });
 
   it('when the catalog is published again, then whether each version is offered follows the work that exists, whatever the database said', async () => {
-    await updateDefinitionOffer(stack.pool, { id: 'release-delivery', version: 1, notOfferedReason: null });
+    await updateDefinitionOffer(stack.pool, { id: 'data-exchange', version: 1, notOfferedReason: null });
     await updateDefinitionOffer(stack.pool, { id: 'minimal', version: 1, notOfferedReason: 'stale' });
     const report = await publishCatalog(stack.pool);
     expect(report.published).toEqual([]);
     expect(report.notOffered.map((line) => line.split(':')[0]).sort()).toEqual(
       [...WITHDRAWN.map(([id]) => `${id}@1`), 'integration@1'].sort(),
     );
-    expect((await selectDefinition(stack.pool, 'release-delivery', 1))!.not_offered_reason).toContain(
-      'release.publish',
+    expect((await selectDefinition(stack.pool, 'data-exchange', 1))!.not_offered_reason).toContain(
+      'exchange.testInterface',
     );
     expect((await selectDefinition(stack.pool, 'minimal', 1))!.not_offered_reason).toBeNull();
   });
 
   it('when an offered definition names an activity the worker does not implement, then the worker does not start and names the step', async () => {
-    const source = PLANNED.replace('api-release', 'probe-run').replace('release.publish', 'probe.echo');
+    const source = PLANNED.replace('api-exchange', 'probe-run').replace('exchange.testInterface', 'probe.echo');
     const compiled = loadDefinition(source, 'probe-run.yaml', { activities: PROBE_ACTIVITY_NAMES });
     await insertDefinition(stack.pool, { source, compiled, publishedBy: 'test' });
     const connection = await NativeConnection.connect({ address: inject('temporalAddress') });

@@ -148,6 +148,13 @@ const CASES: Record<string, ServiceCase> = {
     },
     artifacts: ['scan/content-report.json', 'scan/content-findings.csv', 'scan/content-report.md'],
   },
+  'release-delivery': {
+    // The demo release (CityCom 3.2) to the demo customer whose project runs 3.1.2 with support in force.
+    customerId: 'kp-vodokanal',
+    params: { release: '3.2' },
+    steps: { installed: { result: { installed: true } } },
+    artifacts: ['publish/delivery-register.json'],
+  },
   training: {
     customerId: 'kp-teplomerezha',
     projectId: 'teplomerezha-main',
