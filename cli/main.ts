@@ -31,6 +31,8 @@ const COMMAND_MODULES: readonly CommandModule[] = [
   {
     commands: ['crs'],
     load: async () => [(await import('./commands/crs.ts')).registerCrsCommands],
+  },
+  {
     commands: ['releases'],
     load: async () => [(await import('./commands/releases.ts')).registerReleasesCommand],
   },
