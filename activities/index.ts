@@ -17,6 +17,7 @@ import { createImportActivities } from './import/activities.ts';
 import type { BusinessActivityName } from './names.ts';
 import { createNotifyActivities } from './notify.ts';
 import { createQuoteActivities } from './quotes.ts';
+import { createSchemaChangeActivities } from './schema-change/activities.ts';
 import { createTaskActivities } from './tasks.ts';
 import { createTrainingActivities } from './training/activities.ts';
 
@@ -40,6 +41,7 @@ export function createBusinessActivities(deps: ActivityDeps) {
     ...createGisActivities(deps),
     ...createContentActivities(deps),
     ...createCalibrationActivities(deps),
+    ...createSchemaChangeActivities(deps),
   } satisfies Record<BusinessActivityName, BusinessActivity>;
   const unlisted: Record<Exclude<keyof typeof activities, BusinessActivityName>, never> = {};
   return { ...activities, ...unlisted };

@@ -84,6 +84,11 @@ export const BUSINESS_ACTIVITIES = [
     summary:
       'Fit pipe roughness per group to the measurements; store the calibration report, the calibrated model (.inp) and the roughness table',
   },
+  {
+    name: 'schema.applyChange',
+    summary:
+      'Apply a change set of semantic descriptions (attribute sets of object classes) to a staging copy or, once approved, to the project; list unconvertible values; store the reverse change set',
+  },
 ] as const satisfies readonly ActivityDescription[];
 
 /**
@@ -97,7 +102,6 @@ export const PLANNED_ACTIVITIES = [
     name: 'exchange.testInterface',
     summary: 'Run a test exchange through a data-exchange interface and report the result',
   },
-  { name: 'schema.applyChange', summary: 'Apply a change of semantic descriptions to a staging copy of the database' },
   { name: 'workstation.applyConfiguration', summary: 'Apply configuration and access rules to a workstation' },
 ] as const satisfies readonly ActivityDescription[];
 

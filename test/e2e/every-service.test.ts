@@ -148,6 +148,45 @@ const CASES: Record<string, ServiceCase> = {
     },
     artifacts: ['scan/content-report.json', 'scan/content-findings.csv', 'scan/content-report.md'],
   },
+  'schema-change': {
+    customerId: 'kp-vodokanal',
+    projectId: 'vodokanal-schema',
+    params: {
+      projectId: 'vodokanal-schema',
+      objectClasses: ['water_valve'],
+      request: 'Valves need a nominal diameter',
+    },
+    setup: (stack) => ownProject(stack, 'kp-vodokanal', 'vodokanal-schema', networkFixture('clean').data),
+    steps: {
+      design: {
+        result: {
+          changeSet: {
+            classes: [
+              {
+                class: 'water_valve',
+                operations: [
+                  {
+                    op: 'add',
+                    attribute: 'nominalDiameterMm',
+                    type: 'integer',
+                    unit: 'mm',
+                    required: true,
+                    default: 100,
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      },
+    },
+    artifacts: [
+      'stage/schema-change-report.json',
+      'stage/reverse-change-set.json',
+      'apply/schema-change-report.json',
+      'apply/reverse-change-set.json',
+    ],
+  },
   training: {
     customerId: 'kp-teplomerezha',
     projectId: 'teplomerezha-main',
