@@ -20,6 +20,7 @@ import { createQuoteActivities } from './quotes.ts';
 import { createSchemaChangeActivities } from './schema-change/activities.ts';
 import { createTaskActivities } from './tasks.ts';
 import { createTrainingActivities } from './training/activities.ts';
+import { createWorkstationActivities } from './workstations/activities.ts';
 
 export type { ActivityDeps } from './context.ts';
 
@@ -42,6 +43,7 @@ export function createBusinessActivities(deps: ActivityDeps) {
     ...createContentActivities(deps),
     ...createCalibrationActivities(deps),
     ...createSchemaChangeActivities(deps),
+    ...createWorkstationActivities(deps),
   } satisfies Record<BusinessActivityName, BusinessActivity>;
   const unlisted: Record<Exclude<keyof typeof activities, BusinessActivityName>, never> = {};
   return { ...activities, ...unlisted };

@@ -89,6 +89,11 @@ export const BUSINESS_ACTIVITIES = [
     summary:
       'Apply a change set of semantic descriptions (attribute sets of object classes) to a staging copy or, once approved, to the project; list unconvertible values; store the reverse change set',
   },
+  {
+    name: 'workstation.applyConfiguration',
+    summary:
+      'Make the PostgreSQL roles of workstation functions match their matrix (table and column privileges, row-level security by district) by a diff against the catalog; report drift; verify by probes under each role',
+  },
 ] as const satisfies readonly ActivityDescription[];
 
 /**
@@ -102,7 +107,6 @@ export const PLANNED_ACTIVITIES = [
     name: 'exchange.testInterface',
     summary: 'Run a test exchange through a data-exchange interface and report the result',
   },
-  { name: 'workstation.applyConfiguration', summary: 'Apply configuration and access rules to a workstation' },
 ] as const satisfies readonly ActivityDescription[];
 
 export type BusinessActivityName = (typeof BUSINESS_ACTIVITIES)[number]['name'];
