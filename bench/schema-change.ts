@@ -73,7 +73,7 @@ try {
     definitionVersion: 2,
     serviceCode: 'X-SCHEMA',
     customerId: 'kp-vodokanal',
-    projectId: 'bench-schema',
+    projectId: null,
     params: {},
   });
   const activity = createSchemaChangeActivities({
@@ -88,7 +88,7 @@ try {
       engagement: stepRef(engagement, stepId),
     });
     console.log(
-      `${stepId}: ${seconds(at)} s, applied ${out.applied}, ${out.classes.map((c) => `${c.changedObjects}/${c.objects} objects changed`).join(', ')}, peak RSS ${peakRssMb()} MB`,
+      `${stepId}: ${seconds(at)} s, applied ${out.applied}, ${out.classes.map((c) => `${c.changedObjects} objects changed`).join(', ')}, peak RSS ${peakRssMb()} MB`,
     );
     return out;
   };
