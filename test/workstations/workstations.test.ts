@@ -150,6 +150,23 @@ describe('workstation.applyConfiguration', () => {
     expect(clean.drift).toEqual([]);
   });
 
+  it('when a function lists members, then they are granted its role once, and a member added by hand is drift', async () => {
+    const login = `wsm_${prefix.slice(3, 11)}_ivan`;
+    const other = `wsm_${prefix.slice(3, 11)}_petro`;
+    await pool.query(`CREATE ROLE "${login}" LOGIN; CREATE ROLE "${other}" LOGIN`);
+    try {
+      const withMember = FUNCTIONS.map((f) => (f.name === 'dispatcher' ? { ...f, members: [login] } : f));
+      const granted = await configure('members', { functions: withMember });
+      expect(granted.statements).toEqual([`GRANT "${prefix}dispatcher" TO "${login}"`]);
+      await pool.query(`GRANT "${prefix}dispatcher" TO "${other}"`);
+      const drifted = await configure('members-drift', { functions: withMember, drift: 'report' });
+      expect(drifted.statementCount).toBe(0);
+      expect(drifted.drift).toEqual([`${other} is a member of ${prefix}dispatcher`]);
+    } finally {
+      await pool.query(`DROP ROLE "${login}"; DROP ROLE "${other}"`);
+    }
+  });
+
   it('when a function names a column the table lacks, then the step fails without retries and nothing is applied', async () => {
     const error = await configure('bad', {
       functions: [{ name: 'viewer', tables: { features: ['select'] }, columns: { nodes: { select: ['colour'] } } }],
