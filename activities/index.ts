@@ -18,8 +18,10 @@ import type { BusinessActivityName } from './names.ts';
 import { createNotifyActivities } from './notify.ts';
 import { createQuoteActivities } from './quotes.ts';
 import { createReleaseActivities } from './release/activities.ts';
+import { createSchemaChangeActivities } from './schema-change/activities.ts';
 import { createTaskActivities } from './tasks.ts';
 import { createTrainingActivities } from './training/activities.ts';
+import { createWorkstationActivities } from './workstations/activities.ts';
 
 export type { ActivityDeps } from './context.ts';
 
@@ -42,6 +44,8 @@ export function createBusinessActivities(deps: ActivityDeps) {
     ...createContentActivities(deps),
     ...createCalibrationActivities(deps),
     ...createReleaseActivities(deps),
+    ...createSchemaChangeActivities(deps),
+    ...createWorkstationActivities(deps),
   } satisfies Record<BusinessActivityName, BusinessActivity>;
   const unlisted: Record<Exclude<keyof typeof activities, BusinessActivityName>, never> = {};
   return { ...activities, ...unlisted };

@@ -89,6 +89,16 @@ export const BUSINESS_ACTIVITIES = [
     summary:
       "Deliver a registered release to the customer's eligible registered users: signed links that expire, e-mail, the delivery register",
   },
+  {
+    name: 'schema.applyChange',
+    summary:
+      'Apply a change set of semantic descriptions (attribute sets of object classes) to a staging copy or, once approved, to the project; list unconvertible values; store the reverse change set',
+  },
+  {
+    name: 'workstation.applyConfiguration',
+    summary:
+      'Make the PostgreSQL roles of workstation functions match their matrix (table and column privileges, row-level security by district) by a diff against the catalog; report drift; verify by probes under each role',
+  },
 ] as const satisfies readonly ActivityDescription[];
 
 /**
@@ -101,8 +111,6 @@ export const PLANNED_ACTIVITIES = [
     name: 'exchange.testInterface',
     summary: 'Run a test exchange through a data-exchange interface and report the result',
   },
-  { name: 'schema.applyChange', summary: 'Apply a change of semantic descriptions to a staging copy of the database' },
-  { name: 'workstation.applyConfiguration', summary: 'Apply configuration and access rules to a workstation' },
 ] as const satisfies readonly ActivityDescription[];
 
 export type BusinessActivityName = (typeof BUSINESS_ACTIVITIES)[number]['name'];

@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProjectData, projectSchemaName, type ProjectData } from '../../db/project-schema.ts';
 import { insertFixtureProject } from '../../db/queries/entitlement-fixtures.ts';
+import { dropRolesWithPrefix } from '../../db/workstation-access.ts';
+import { rolePrefix } from '../../activities/workstations/functions.ts';
 import type { ProcessSnapshot } from '../../definitions/model.ts';
 import { SPEC } from '../fixtures/import/spec.ts';
 import { plantedContentNetwork } from '../fixtures/networks/content-planted.ts';
@@ -37,6 +39,11 @@ const twoWeeksAgo = () => new Date(Date.now() - 14 * 24 * 3600 * 1000).toISOStri
 async function ownProject(stack: TestStack, customerId: string, projectId: string, data: ProjectData): Promise<void> {
   await insertFixtureProject(stack.pool, { id: projectId, customerId, name: projectId });
   await loadProjectData(stack.pool, projectSchemaName(projectId), data);
+}
+
+async function currentDatabase(stack: TestStack): Promise<string> {
+  const { rows } = await stack.pool.query<{ db: string }>('SELECT current_database() AS db');
+  return rows[0]!.db;
 }
 
 /** By definition id. */
@@ -155,6 +162,62 @@ const CASES: Record<string, ServiceCase> = {
     steps: { installed: { result: { installed: true } } },
     artifacts: ['publish/delivery-register.json'],
   },
+  'schema-change': {
+    customerId: 'kp-vodokanal',
+    projectId: 'vodokanal-schema',
+    params: {
+      projectId: 'vodokanal-schema',
+      objectClasses: ['water_valve'],
+      request: 'Valves need a nominal diameter',
+    },
+    setup: (stack) => ownProject(stack, 'kp-vodokanal', 'vodokanal-schema', networkFixture('clean').data),
+    steps: {
+      design: {
+        result: {
+          changeSet: {
+            classes: [
+              {
+                class: 'water_valve',
+                operations: [
+                  {
+                    op: 'add',
+                    attribute: 'nominalDiameterMm',
+                    type: 'integer',
+                    unit: 'mm',
+                    required: true,
+                    default: 100,
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      },
+    },
+    artifacts: [
+      'stage/schema-change-report.json',
+      'stage/reverse-change-set.json',
+      'apply/schema-change-report.json',
+      'apply/reverse-change-set.json',
+    ],
+  },
+  workstations: {
+    customerId: 'kp-vodokanal',
+    projectId: 'vodokanal-ws',
+    params: { projectId: 'vodokanal-ws', workstations: ['dispatch room', 'network office'] },
+    setup: (stack) => ownProject(stack, 'kp-vodokanal', 'vodokanal-ws', networkFixture('clean').data),
+    steps: {
+      'access-rules': {
+        result: {
+          functions: [
+            { name: 'dispatcher', districts: ['north'], tables: { features: ['select', 'update'], nodes: ['select'] } },
+            { name: 'viewer', tables: { features: ['select'], layers: ['select'] } },
+          ],
+        },
+      },
+    },
+    artifacts: ['configure/access-matrix.json'],
+  },
   training: {
     customerId: 'kp-teplomerezha',
     projectId: 'teplomerezha-main',
@@ -198,6 +261,8 @@ describe('every offered catalog service, end to end', () => {
     for (const c of Object.values(CASES)) await c.setup?.(stack);
   });
   afterAll(async () => {
+    // Workstation roles are cluster-wide: drop the ones this run made.
+    if (stack) await dropRolesWithPrefix(stack.pool, rolePrefix(await currentDatabase(stack), 'project_vodokanal_ws'));
     await stack?.close();
   });
 
