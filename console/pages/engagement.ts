@@ -149,7 +149,7 @@ export function engagementPages(deps: RouteDeps): Router {
 
   /** The part of the page that changes while the engagement runs. */
   router.get('/engagements/:id/progress', async (req, res) => {
-    render(req, res, 'partials/progress', await progressData(req, String(req.params.id)));
+    render(req, res, '/partials/progress', await progressData(req, String(req.params.id)));
   });
 
   router.post('/engagements/:id/cancel', async (req, res) => {

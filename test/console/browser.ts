@@ -3,12 +3,9 @@
  * server and PostgreSQL), demo users with known console passwords, and Debian's Chromium driven by
  * playwright-core, headless, with a fresh profile per run.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
 import { upsertPassword } from '../../db/queries/passwords.ts';
 import { hashPassword } from '../../lib/passwords.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
@@ -54,10 +51,10 @@ export async function startConsole(options: { rateLimits?: Partial<RateLimits> }
   ]) {
     await upsertPassword(stack.pool, user, hash);
   }
-  const profile = mkdtempSync(join(tmpdir(), 'potik-chromium-'));
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [...CHROMIUM_ARGS, `--user-data-dir=${profile}`],
+    // playwright gives every launch a fresh, temporary user-data-dir of its own.
+    args: CHROMIUM_ARGS,
     headless: true,
   });
   const contexts: BrowserContext[] = [];
@@ -76,13 +73,12 @@ export async function startConsole(options: { rateLimits?: Partial<RateLimits> }
       await page.getByLabel("Ім'я користувача").fill(user);
       await page.getByLabel('Пароль').fill(PASSWORD);
       await page.getByRole('button', { name: 'Увійти' }).click();
-      await expect.poll(() => page.url()).not.toContain('/sign-in');
+      await page.waitForURL((url) => !url.pathname.endsWith('/sign-in'));
       return page;
     },
     async close() {
       for (const context of contexts) await context.close().catch(() => undefined);
       await browser.close();
-      rmSync(profile, { recursive: true, force: true });
       await stack.close();
     },
   };
@@ -96,19 +92,9 @@ export async function seriousViolations(page: Page): Promise<{ id: string; impac
   // Evaluated through the debugging protocol, which the page's CSP (no inline script) does not govern.
   axeSource ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: (
-            ctx: Document,
-            o: object,
-          ) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe;
-    return axe.run(document, { resultTypes: ['violations'] });
-  });
+  const result = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] })")) as {
+    violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+  };
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
