@@ -70,7 +70,7 @@ export async function startConsole(options: { rateLimits?: Partial<RateLimits> }
     async signIn(user) {
       const page = await (await newContext()).newPage();
       await page.goto('/console/sign-in');
-      await page.getByLabel("Ім'я користувача").fill(user);
+      await page.getByLabel('Імʼя користувача').fill(user);
       await page.getByLabel('Пароль').fill(PASSWORD);
       await page.getByRole('button', { name: 'Увійти' }).click();
       await page.waitForURL((url) => !url.pathname.endsWith('/sign-in'));

@@ -176,7 +176,7 @@ describe('console: launch, inbox, task, live progress', () => {
     const visitor = await (await c.newContext()).newPage();
     await visitor.goto('/console/request');
     await visitor.getByLabel('Організація').fill('КП «Водоканал»');
-    await visitor.getByLabel("Ваше ім'я").fill('Ольга Савченко');
+    await visitor.getByLabel('Ваше імʼя').fill('Ольга Савченко');
     await visitor.getByLabel('Електронна пошта').fill('olha@example.com');
     await visitor.getByLabel('Що потрібно зробити').fill('Потрібен імпорт мережі з DXF у GIS.');
     await visitor.getByRole('button', { name: 'Надіслати' }).click();
@@ -192,7 +192,7 @@ describe('console: launch, inbox, task, live progress', () => {
     const { rows: before } = await c.stack.pool.query('SELECT count(*)::int AS n FROM service_requests');
     await visitor.goto('/console/request');
     await visitor.getByLabel('Організація').fill('Spam Inc');
-    await visitor.getByLabel("Ваше ім'я").fill('Robot');
+    await visitor.getByLabel('Ваше імʼя').fill('Robot');
     await visitor.getByLabel('Електронна пошта').fill('bot@example.com');
     await visitor.getByLabel('Що потрібно зробити').fill('Buy cheap things now, now, now.');
     await visitor.locator('input[name=website]').fill('http://spam.example');
