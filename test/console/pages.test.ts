@@ -103,11 +103,11 @@ describe('console pages: accessibility and keyboard', () => {
 
   it('when an engineer uses only the keyboard, then they go from the inbox to the task and complete it', async () => {
     const engineer = await c.signIn('andrii.eng1');
+    // Evaluated in the page: the tag, id and text of the focused element.
     const focused = () =>
-      engineer.evaluate(() => {
-        const el = document.activeElement as HTMLElement | null;
-        return `${el?.tagName ?? ''}|${el?.id ?? ''}|${el?.textContent?.trim() ?? ''}`;
-      });
+      engineer.evaluate(
+        "(() => { const el = document.activeElement; return `${el?.tagName ?? ''}|${el?.id ?? ''}|${el?.textContent?.trim() ?? ''}`; })()",
+      ) as Promise<string>;
     // Tab from the top of the page to the task's link, then Enter.
     let found = false;
     for (let i = 0; i < 40 && !found; i++) {
