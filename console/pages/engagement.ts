@@ -12,7 +12,7 @@ import { apiFor, ApiError, type ApiClient } from '../api-client.ts';
 import { assertCsrf } from '../csrf.ts';
 import { langOf, translator } from '../i18n.ts';
 import { render } from '../render.ts';
-import { userOf } from '../session.ts';
+import { userOf, type ConsoleUser } from '../session.ts';
 import { markSteps, stepMarks } from '../step-marks.ts';
 
 export interface EngagementView {
@@ -72,7 +72,7 @@ async function graphOf(api: ApiClient, e: EngagementView): Promise<string> {
   return svg;
 }
 
-async function progressData(req: Request, id: string) {
+async function progressData(req: Request, role: ConsoleUser['role'], id: string) {
   const api = apiFor(req);
   const path = `/v1/engagements/${encodeURIComponent(id)}`;
   const [engagement, timeline] = await Promise.all([
@@ -93,7 +93,14 @@ async function progressData(req: Request, id: string) {
   const marks = stepMarks(engagement);
   const t = translator(langOf(req));
   const graph = markSteps(await graphOf(api, engagement), marks, t('engagement.graph'));
-  return { engagement, timeline: timeline.items, graph, marks, running: engagement.closedAt === null };
+  return {
+    engagement,
+    timeline: timeline.items,
+    graph,
+    marks,
+    running: engagement.closedAt === null,
+    mayOpenTasks: mayCall('getTask', role),
+  };
 }
 
 export function engagementPages(deps: RouteDeps): Router {
@@ -122,7 +129,7 @@ export function engagementPages(deps: RouteDeps): Router {
     const api = apiFor(req);
     const user = userOf(res);
     const [progress, artifacts] = await Promise.all([
-      progressData(req, id),
+      progressData(req, user.role, id),
       mayCall('listArtifacts', user.role)
         ? api.get<{
             items: {
@@ -149,7 +156,7 @@ export function engagementPages(deps: RouteDeps): Router {
 
   /** The part of the page that changes while the engagement runs. */
   router.get('/engagements/:id/progress', async (req, res) => {
-    render(req, res, '/partials/progress', await progressData(req, String(req.params.id)));
+    render(req, res, '/partials/progress', await progressData(req, userOf(res).role, String(req.params.id)));
   });
 
   router.post('/engagements/:id/cancel', async (req, res) => {

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
+import { assertMayCall } from '../../api/authorization.ts';
 import type { RouteDeps } from '../../api/app.ts';
 import { apiFor, ApiError, type ApiClient, type ApiProblem } from '../api-client.ts';
 import { assertCsrf } from '../csrf.ts';
@@ -127,6 +128,12 @@ function launchBody(choice: Choice, params: Record<string, unknown>) {
 
 export function launchPage(deps: RouteDeps): Router {
   const router = Router();
+
+  // Only those who may launch see the launch pages, though each read is also checked on its own.
+  router.use('/launch', (_req, res, next) => {
+    assertMayCall('launchEngagement', userOf(res).role);
+    next();
+  });
 
   router.get('/launch', async (req, res) => {
     await showForm(req, res, choiceOf(req.query as Record<string, unknown>));
