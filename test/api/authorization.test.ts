@@ -2,9 +2,15 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '../../api/authorization.ts';
 import { insertUpload } from '../../db/queries/artifacts.ts';
-import { insertSeedRunningEngagements, insertSeedTasks } from '../../db/queries/task-seed.ts';
 import { apiClient, startTestStack, testContract, type TestStack } from '../helpers/stack.ts';
-import { CALLERS, MATRIX, SEES_OTHERS, type Caller, type Scope } from '../helpers/authorization-matrix.ts';
+import {
+  CALLERS,
+  MATRIX,
+  SEES_OTHERS,
+  seedOwnAndOther,
+  type Caller,
+  type Scope,
+} from '../helpers/authorization-matrix.ts';
 
 /**
  * The authorization matrix of docs/authorization.md, asserted over HTTP for every operation of the
@@ -42,45 +48,7 @@ describe('authorization: every operation × every role × own and other objects'
   beforeAll(async () => {
     stack = await startTestStack({ worker: false });
     const admin = apiClient(stack, 'admin');
-    // A second PM (managing kp-vodokanal) and an engineer of another group own the "other" objects.
-    for (const body of [
-      { id: 'petro.pm', name: 'Petro (PM)', role: 'pm', managesCustomers: ['kp-vodokanal'], key: { label: 'matrix' } },
-      { id: 'ivan.eng', name: 'Ivan (engineer)', role: 'engineer', category: 'ENG_II', groups: ['water'], key: {} },
-    ]) {
-      const created = await admin('POST', '/v1/users', body);
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-      stack.keys[body.id] = created.body.apiKey.key as string;
-    }
-    const [ownEngagement] = await insertSeedRunningEngagements(stack.pool, {
-      customerId: 'kp-teplomerezha',
-      serviceCode: 'B-HOTLINE',
-      definitionId: 'minimal',
-      count: 1,
-      launchedBy: 'olena.pm',
-    });
-    const [otherEngagement] = await insertSeedRunningEngagements(stack.pool, {
-      customerId: 'kp-vodokanal',
-      serviceCode: 'B-HOTLINE',
-      definitionId: 'minimal',
-      count: 1,
-      launchedBy: 'petro.pm',
-    });
-    await insertSeedTasks(stack.pool, {
-      engagementIds: [ownEngagement!],
-      count: 1,
-      category: 'ENG_I',
-      group: 'gis',
-      user: null,
-      batch: 'own',
-    });
-    await insertSeedTasks(stack.pool, {
-      engagementIds: [otherEngagement!],
-      count: 1,
-      category: 'ENG_II',
-      group: 'water',
-      user: 'ivan.eng',
-      batch: 'other',
-    });
+    const { ownEngagement, otherEngagement } = await seedOwnAndOther(stack);
     // Spare keys to revoke: each caller's own, and one of ivan.eng's.
     const spare = async (user: string) => {
       const minted = await apiClient(stack, user)('POST', `/v1/users/${user}/keys`, { label: 'spare' });

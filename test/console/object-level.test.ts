@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertPassword } from '../../db/queries/passwords.ts';
-import { insertSeedRunningEngagements, insertSeedTasks } from '../../db/queries/task-seed.ts';
 import { hashPassword } from '../../lib/passwords.ts';
-import { CALLERS, MATRIX, SEES_OTHERS, type Caller, type Scope } from '../helpers/authorization-matrix.ts';
+import {
+  CALLERS,
+  MATRIX,
+  SEES_OTHERS,
+  seedOwnAndOther,
+  type Caller,
+  type Scope,
+} from '../helpers/authorization-matrix.ts';
 import { apiClient, startTestStack, type TestStack } from '../helpers/stack.ts';
 
 type Role = Exclude<Caller, 'anonymous'>;
@@ -49,47 +55,9 @@ describe('console: object-level checks per page and role', () => {
 
   beforeAll(async () => {
     stack = await startTestStack({ worker: false });
-    const admin = apiClient(stack, 'admin');
-    for (const body of [
-      { id: 'petro.pm', name: 'Petro (PM)', role: 'pm', managesCustomers: ['kp-vodokanal'], key: { label: 'matrix' } },
-      { id: 'ivan.eng', name: 'Ivan (engineer)', role: 'engineer', category: 'ENG_II', groups: ['water'], key: {} },
-    ]) {
-      expect((await admin('POST', '/v1/users', body)).status).toBe(201);
-    }
-    own.engagement = (
-      await insertSeedRunningEngagements(stack.pool, {
-        customerId: 'kp-teplomerezha',
-        serviceCode: 'B-HOTLINE',
-        definitionId: 'minimal',
-        count: 1,
-        launchedBy: 'olena.pm',
-      })
-    )[0]!;
-    other.engagement = (
-      await insertSeedRunningEngagements(stack.pool, {
-        customerId: 'kp-vodokanal',
-        serviceCode: 'B-HOTLINE',
-        definitionId: 'minimal',
-        count: 1,
-        launchedBy: 'petro.pm',
-      })
-    )[0]!;
-    await insertSeedTasks(stack.pool, {
-      engagementIds: [own.engagement],
-      count: 1,
-      category: 'ENG_I',
-      group: 'gis',
-      user: null,
-      batch: 'own',
-    });
-    await insertSeedTasks(stack.pool, {
-      engagementIds: [other.engagement],
-      count: 1,
-      category: 'ENG_II',
-      group: 'water',
-      user: 'ivan.eng',
-      batch: 'other',
-    });
+    const seeded = await seedOwnAndOther(stack);
+    own.engagement = seeded.ownEngagement;
+    other.engagement = seeded.otherEngagement;
     const hash = await hashPassword(PASSWORD);
     for (const [role, user] of Object.entries(CALLERS) as [Role, string][]) {
       await upsertPassword(stack.pool, user, hash);

@@ -1,3 +1,7 @@
+import { expect } from 'vitest';
+import { insertSeedRunningEngagements, insertSeedTasks } from '../../db/queries/task-seed.ts';
+import { apiClient, type TestStack } from './stack.ts';
+
 /**
  * The authorization matrix of docs/authorization.md: who may call each operation of the OpenAPI
  * document and which kind of object it names. Written out here, not read from
@@ -74,3 +78,50 @@ export const SEES_OTHERS: Record<Exclude<Scope, null>, Caller[]> = {
   user: ['admin'],
   key: ['admin'],
 };
+
+/**
+ * The objects the matrix is asserted on: a second PM (petro.pm, managing kp-vodokanal) and an
+ * engineer of another group (ivan.eng) own the "other" engagement and task; olena.pm's engagement
+ * with an ENG_I task of the gis group is everyone's "own" (task ids `seed-own-1`, `seed-other-1`).
+ * The new users' keys are added to `stack.keys`.
+ */
+export async function seedOwnAndOther(stack: TestStack): Promise<{ ownEngagement: string; otherEngagement: string }> {
+  const admin = apiClient(stack, 'admin');
+  for (const body of [
+    { id: 'petro.pm', name: 'Petro (PM)', role: 'pm', managesCustomers: ['kp-vodokanal'], key: { label: 'matrix' } },
+    { id: 'ivan.eng', name: 'Ivan (engineer)', role: 'engineer', category: 'ENG_II', groups: ['water'], key: {} },
+  ]) {
+    const created = await admin('POST', '/v1/users', body);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    stack.keys[body.id] = created.body.apiKey.key as string;
+  }
+  const engagement = async (customerId: string, launchedBy: string) =>
+    (
+      await insertSeedRunningEngagements(stack.pool, {
+        customerId,
+        serviceCode: 'B-HOTLINE',
+        definitionId: 'minimal',
+        count: 1,
+        launchedBy,
+      })
+    )[0]!;
+  const ownEngagement = await engagement('kp-teplomerezha', 'olena.pm');
+  const otherEngagement = await engagement('kp-vodokanal', 'petro.pm');
+  await insertSeedTasks(stack.pool, {
+    engagementIds: [ownEngagement],
+    count: 1,
+    category: 'ENG_I',
+    group: 'gis',
+    user: null,
+    batch: 'own',
+  });
+  await insertSeedTasks(stack.pool, {
+    engagementIds: [otherEngagement],
+    count: 1,
+    category: 'ENG_II',
+    group: 'water',
+    user: 'ivan.eng',
+    batch: 'other',
+  });
+  return { ownEngagement, otherEngagement };
+}
