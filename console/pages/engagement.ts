@@ -63,9 +63,15 @@ async function graphOf(api: ApiClient, e: EngagementView): Promise<string> {
   const key = `${e.definitionId}@${e.definitionVersion}`;
   let svg = graphs.get(key);
   if (svg === undefined) {
-    svg = await api.text(
-      `/v1/definitions/${encodeURIComponent(e.definitionId)}/graph?format=svg&version=${e.definitionVersion}`,
-    );
+    try {
+      svg = await api.text(
+        `/v1/definitions/${encodeURIComponent(e.definitionId)}/graph?format=svg&version=${e.definitionVersion}`,
+      );
+    } catch (error) {
+      // A version no longer in the catalog has no graph to draw; the steps are still listed.
+      if (error instanceof ApiError && error.problem.status === 404) return '';
+      throw error;
+    }
     if (graphs.size > 200) graphs.clear();
     graphs.set(key, svg);
   }

@@ -5,7 +5,7 @@
  */
 import { Router } from 'express';
 import { assertMayCall } from '../../api/authorization.ts';
-import { countInboxViews, INBOX_VIEWS, selectInboxByDue, type InboxView } from '../../db/queries/inbox.ts';
+import { COUNT_CAP, countInboxViews, INBOX_VIEWS, selectInboxByDue, type InboxView } from '../../db/queries/inbox.ts';
 import { selectTaskPlaces } from '../../db/queries/tasks.ts';
 import type { RouteDeps } from '../../api/app.ts';
 import { render } from '../render.ts';
@@ -13,18 +13,17 @@ import { userOf } from '../session.ts';
 
 export const PAGE_SIZE = 25;
 
-function encodeAfter(due: string, id: string): string {
-  return Buffer.from(JSON.stringify([due, id])).toString('base64url');
+function encodeAfter(due: Date | null, id: string): string {
+  return Buffer.from(JSON.stringify([due === null ? null : due.toISOString(), id])).toString('base64url');
 }
 
-function decodeAfter(value: unknown): { due: string; id: string } | undefined {
-  if (typeof value !== 'string' || value.length > 200) return undefined;
+function decodeAfter(value: unknown): { due: string | null; id: string } | undefined {
+  if (typeof value !== 'string' || value.length > 300) return undefined;
   try {
     const [due, id] = JSON.parse(Buffer.from(value, 'base64url').toString()) as unknown[];
-    if (typeof due !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(due.replace(' ', 'T')))) {
-      return due === 'infinity' && typeof id === 'string' ? { due, id } : undefined;
-    }
-    return { due, id };
+    if (typeof id !== 'string') return undefined;
+    if (due === null) return { due: null, id };
+    return typeof due === 'string' && !Number.isNaN(Date.parse(due)) ? { due, id } : undefined;
   } catch {
     return undefined;
   }
@@ -57,7 +56,8 @@ export function inboxPage(deps: RouteDeps): Router {
       views: INBOX_VIEWS,
       counts,
       tasks: page.map((t) => ({ ...t, place: places.get(t.engagement_id) })),
-      next: rows.length > PAGE_SIZE && last ? encodeAfter(last.cursor_due, last.id) : null,
+      next: rows.length > PAGE_SIZE && last ? encodeAfter(last.due_at, last.id) : null,
+      cap: COUNT_CAP,
       first: after !== undefined,
     });
   });
