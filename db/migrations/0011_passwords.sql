@@ -15,7 +15,11 @@ CREATE TABLE user_passwords (
 -- The console's inbox lists open tasks by due time (console/pages/inbox.ts): walked in that order
 -- from the keyset cursor instead of sorting every visible open task per page.
 CREATE INDEX tasks_open_due_idx ON tasks (due_at, id) WHERE status IN ('open', 'claimed');
+-- Its "mine" view (assigned to or claimed by me) finds the claimed ones here, beside
+-- tasks_open_user_idx, instead of walking every open task.
+CREATE INDEX tasks_open_claimed_idx ON tasks (claimed_by, due_at) WHERE status IN ('open', 'claimed');
 
 -- Down Migration
+DROP INDEX tasks_open_claimed_idx;
 DROP INDEX tasks_open_due_idx;
 DROP TABLE user_passwords;
