@@ -11,7 +11,8 @@ import { hashPassword } from '../../lib/passwords.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
 import type { RateLimits } from '../../api/gate.ts';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Debian's Chromium, or the one CHROMIUM names (scripts/system-tools.ts installs it for npm test). */
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 const CHROMIUM_ARGS = [
   '--headless',
