@@ -33,6 +33,7 @@ import { releaseDownloadRoutes, releaseRoutes } from './routes/releases.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { allSessionsRoutes, sessionRoutes } from './routes/session.ts';
 import { taskRoutes } from './routes/tasks.ts';
+import { consoleRoutes } from '../console/index.ts';
 import { userRoutes } from './routes/users.ts';
 import type { TemporalGateway } from './temporal-client.ts';
 
@@ -145,6 +146,12 @@ export function createApp(appDeps: AppDeps): Express {
     createGate({ contract, pool: deps.pool, sessions, limits: { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits } }),
     v1,
   );
+
+  // People work in the console (console/): a browser asking for the root is sent there.
+  app.get('/', (req, res, next) =>
+    req.accepts(['json', 'html']) === 'html' ? res.redirect(303, '/console/') : next(),
+  );
+  app.use('/console', consoleRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -10,6 +10,7 @@ import { createPool } from '../db/pool.ts';
 import { ensureDatabase, migrate, redactUrl } from '../db/migrate.ts';
 import { publishCatalog } from '../definitions/publish.ts';
 import { DEMO_USERS, seedDemoData } from './demo-data.ts';
+import { seedDemoPasswords } from './demo-passwords.ts';
 import { seedDemoNetworks } from './demo-projects.ts';
 import { ensureSystemToolsHere } from './system-tools.ts';
 import { ensureTemporalCli } from './temporal-cli.ts';
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
     for (const conflict of catalog.conflicts) say(`  not published: ${conflict}`);
     for (const line of catalog.notOffered) say(`  not offered yet: ${line}`);
     const keys = await seedDemoData(pool);
+    const passwords = await seedDemoPasswords(pool);
     const networks = await seedDemoNetworks(pool);
     if (networks.length > 0) say(`Demo projects: loaded a water network into ${networks.join(', ')}`);
     await pool.end();
@@ -138,7 +140,7 @@ async function main(): Promise<void> {
     }
     const apiUrl = `http://${config.host}:${config.port}`;
     await waitForHttp(`${apiUrl}/readyz`, 60_000);
-    printBanner(apiUrl, config.temporalAddress ? null : config.temporalUiUrl, keys);
+    printBanner(apiUrl, config.temporalAddress ? null : config.temporalUiUrl, keys, passwords);
   } catch (error) {
     say(`\n${error instanceof Error ? error.message : String(error)}`);
     await stopAll(1);
@@ -171,14 +173,23 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`The API did not become ready at ${url} within ${timeoutMs / 1000}s.`);
 }
 
-function printBanner(apiUrl: string, temporalUiUrl: string | null, keys: Record<string, string>): void {
+function printBanner(
+  apiUrl: string,
+  temporalUiUrl: string | null,
+  keys: Record<string, string>,
+  passwords: Record<string, string>,
+): void {
   const lines = [
     '',
     'Potik is running.',
+    `  Console      ${apiUrl}/console/`,
     `  API          ${apiUrl}/v1`,
     `  API docs     ${apiUrl}/docs`,
     `  Health       ${apiUrl}/readyz`,
     ...(temporalUiUrl ? [`  Temporal UI  ${temporalUiUrl}`] : []),
+    '',
+    'Demo sign-ins for the console (new passwords on every start):',
+    ...DEMO_USERS.map((user) => `  ${user.role.padEnd(9)} ${user.id.padEnd(14)} ${passwords[user.id]}`),
     '',
     'Demo API keys (new on every start; send as "Authorization: Bearer <key>"):',
     ...DEMO_USERS.map((user) => `  ${user.role.padEnd(9)} ${user.id.padEnd(14)} ${keys[user.id]}`),

@@ -70,24 +70,31 @@ export function serviceRequestView(r: ServiceRequestRow) {
 
 const trimmed = (value: string | undefined): string | null => value?.trim() || null;
 
+/** Records a request that matched ServiceRequestBody (the API's form and the console's public page). */
+export async function recordServiceRequest(
+  pool: RouteDeps['pool'],
+  body: ServiceRequestBody,
+): Promise<ServiceRequestRow> {
+  return insertServiceRequest(pool, {
+    id: randomUUID(),
+    reference: newReference(),
+    customerId: trimmed(body.customer.id),
+    customerName: trimmed(body.customer.name),
+    contactName: body.contact.name.trim(),
+    contactEmail: trimmed(body.contact.email),
+    contactPhone: trimmed(body.contact.phone),
+    project: trimmed(body.project),
+    serviceCode: trimmed(body.service),
+    text: body.text.trim(),
+  });
+}
+
 export function requestRoutes(deps: RouteDeps): Router {
   const router = Router();
   const { pool } = deps;
 
   router.post('/', async (req, res) => {
-    const body = req.body as ServiceRequestBody;
-    const row = await insertServiceRequest(pool, {
-      id: randomUUID(),
-      reference: newReference(),
-      customerId: trimmed(body.customer.id),
-      customerName: trimmed(body.customer.name),
-      contactName: body.contact.name.trim(),
-      contactEmail: trimmed(body.contact.email),
-      contactPhone: trimmed(body.contact.phone),
-      project: trimmed(body.project),
-      serviceCode: trimmed(body.service),
-      text: body.text.trim(),
-    });
+    const row = await recordServiceRequest(pool, req.body as ServiceRequestBody);
     // The requester learns the reference and nothing else: not whether the customer id was known.
     res.status(201).json({ reference: row.reference, receivedAt: row.created_at });
   });

@@ -15,6 +15,9 @@ import {
 } from '../../db/queries/users.ts';
 import { CATEGORIES, type Category } from '../../definitions/model.ts';
 import { apiKeyView, mintKey, userView } from '../../api/accounts.ts';
+import { upsertPassword } from '../../db/queries/passwords.ts';
+import { hashPassword, passwordProblem } from '../../lib/passwords.ts';
+import { readPassword } from '../password-input.ts';
 import { withDatabase } from '../database.ts';
 import { formatTable } from '../table.ts';
 
@@ -135,6 +138,20 @@ export function registerUsersCommand(program: Command): void {
         console.error(`API key ${key.id} for ${options.id} (${options.role}). It is shown once; store it now.`);
       },
     );
+
+  users
+    .command('set-password')
+    .description('Set or reset the console password of a user (read from stdin, or asked for); lifts a lockout')
+    .argument('<id>', 'user id')
+    .action(async (id: string) => {
+      const password = await readPassword(`New console password for ${id}: `);
+      const problem = passwordProblem(password);
+      if (problem) throw new InvalidArgumentError(`The password ${problem}.`);
+      const hash = await hashPassword(password);
+      const done = await withDatabase((pool) => upsertPassword(pool, id, hash));
+      if (!done) throw new Error(`There is no user ${id} (potik users list shows them).`);
+      console.error(`The console password of ${id} is set; they sign in at /console/ with it.`);
+    });
 
   users
     .command('revoke')

@@ -2,8 +2,15 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '../../api/authorization.ts';
 import { insertUpload } from '../../db/queries/artifacts.ts';
-import { insertSeedRunningEngagements, insertSeedTasks } from '../../db/queries/task-seed.ts';
 import { apiClient, startTestStack, testContract, type TestStack } from '../helpers/stack.ts';
+import {
+  CALLERS,
+  MATRIX,
+  SEES_OTHERS,
+  seedOwnAndOther,
+  type Caller,
+  type Scope,
+} from '../helpers/authorization-matrix.ts';
 
 /**
  * The authorization matrix of docs/authorization.md, asserted over HTTP for every operation of the
@@ -11,84 +18,6 @@ import { apiClient, startTestStack, testContract, type TestStack } from '../help
  * else's. The expectations are written out here, not read from api/authorization.ts, so a change
  * to either shows up as a failure; an operation of the document without a row here fails too.
  */
-type Caller = 'anonymous' | 'admin' | 'pm' | 'engineer' | 'finance';
-type Scope = 'engagement' | 'task' | 'user' | 'key' | null;
-
-const CALLERS: Record<Exclude<Caller, 'anonymous'>, string> = {
-  admin: 'admin',
-  pm: 'olena.pm',
-  engineer: 'andrii.eng1',
-  finance: 'maria.finance',
-};
-
-/**
- * operationId → who may call it, and which kind of object its path names. Within a scope, admins
- * see every object; finance every engagement; PMs and engineers only their own (others are 404).
- */
-const MATRIX: Record<string, { roles: Caller[] | 'public'; scope: Scope }> = {
-  getLivez: { roles: 'public', scope: null },
-  getReadyz: { roles: 'public', scope: null },
-  getMetrics: { roles: 'public', scope: null },
-  getOpenApi: { roles: 'public', scope: null },
-  getDocs: { roles: 'public', scope: null },
-  submitServiceRequest: { roles: 'public', scope: null },
-  getMe: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
-  createSession: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
-  deleteSession: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
-  deleteAllSessions: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
-  listUsers: { roles: ['admin'], scope: null },
-  createUser: { roles: ['admin'], scope: null },
-  createApiKey: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: 'user' },
-  revokeApiKey: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: 'key' },
-  launchEngagement: { roles: ['admin', 'pm'], scope: null },
-  listEngagements: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
-  getEngagement: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: 'engagement' },
-  getEngagementTimeline: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: 'engagement' },
-  cancelEngagement: { roles: ['admin', 'pm'], scope: 'engagement' },
-  uploadFile: { roles: ['admin', 'pm', 'engineer'], scope: 'engagement' },
-  listArtifacts: { roles: ['admin', 'pm', 'engineer'], scope: 'engagement' },
-  downloadArtifact: { roles: ['admin', 'pm', 'engineer'], scope: 'engagement' },
-  listTasks: { roles: ['admin', 'pm', 'engineer'], scope: null },
-  getTask: { roles: ['admin', 'pm', 'engineer'], scope: 'task' },
-  claimTask: { roles: ['admin', 'pm', 'engineer'], scope: 'task' },
-  completeTask: { roles: ['admin', 'pm', 'engineer'], scope: 'task' },
-  listDefinitions: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
-  getDefinition: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
-  getDefinitionGraph: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
-  validateDefinition: { roles: ['admin', 'pm', 'engineer'], scope: null },
-  publishDefinition: { roles: ['admin'], scope: null },
-  estimateDefinition: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
-  listBillingRecords: { roles: ['admin', 'finance'], scope: null },
-  getBillingSummary: { roles: ['admin', 'finance'], scope: null },
-  reverseBillingRecord: { roles: ['admin', 'finance'], scope: null },
-  createAct: { roles: ['admin', 'finance'], scope: null },
-  listActs: { roles: ['admin', 'pm', 'finance'], scope: null },
-  listActsOfEngagement: { roles: ['admin', 'pm', 'finance'], scope: 'engagement' },
-  issueAct: { roles: ['admin', 'finance'], scope: null },
-  signAct: { roles: ['admin', 'finance'], scope: null },
-  listCustomers: { roles: ['admin', 'pm', 'finance'], scope: null },
-  getCustomer: { roles: ['admin', 'pm', 'finance'], scope: null },
-  getEntitlement: { roles: ['admin', 'pm', 'finance'], scope: null },
-  listCrs: { roles: ['admin', 'pm', 'engineer'], scope: null },
-  getMunicipalCrs: { roles: ['admin', 'pm', 'engineer'], scope: null },
-  defineMunicipalCrs: { roles: ['admin', 'engineer'], scope: null },
-  listReleases: { roles: ['admin', 'pm'], scope: null },
-  getRelease: { roles: ['admin', 'pm'], scope: null },
-  createRelease: { roles: ['admin'], scope: null },
-  uploadReleaseFile: { roles: ['admin'], scope: null },
-  downloadReleaseFile: { roles: 'public', scope: null },
-  listServiceRequests: { roles: ['admin', 'pm'], scope: null },
-  triageServiceRequest: { roles: ['admin', 'pm'], scope: null },
-};
-
-/** Who sees someone else's object of a scope (the rest get 404). */
-const SEES_OTHERS: Record<Exclude<Scope, null>, Caller[]> = {
-  engagement: ['admin', 'finance'],
-  task: ['admin'],
-  user: ['admin'],
-  key: ['admin'],
-};
-
 const MINIMAL_YAML = `id: authz-probe
 version: 1
 title: Authorization probe
@@ -119,45 +48,7 @@ describe('authorization: every operation × every role × own and other objects'
   beforeAll(async () => {
     stack = await startTestStack({ worker: false });
     const admin = apiClient(stack, 'admin');
-    // A second PM (managing kp-vodokanal) and an engineer of another group own the "other" objects.
-    for (const body of [
-      { id: 'petro.pm', name: 'Petro (PM)', role: 'pm', managesCustomers: ['kp-vodokanal'], key: { label: 'matrix' } },
-      { id: 'ivan.eng', name: 'Ivan (engineer)', role: 'engineer', category: 'ENG_II', groups: ['water'], key: {} },
-    ]) {
-      const created = await admin('POST', '/v1/users', body);
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-      stack.keys[body.id] = created.body.apiKey.key as string;
-    }
-    const [ownEngagement] = await insertSeedRunningEngagements(stack.pool, {
-      customerId: 'kp-teplomerezha',
-      serviceCode: 'B-HOTLINE',
-      definitionId: 'minimal',
-      count: 1,
-      launchedBy: 'olena.pm',
-    });
-    const [otherEngagement] = await insertSeedRunningEngagements(stack.pool, {
-      customerId: 'kp-vodokanal',
-      serviceCode: 'B-HOTLINE',
-      definitionId: 'minimal',
-      count: 1,
-      launchedBy: 'petro.pm',
-    });
-    await insertSeedTasks(stack.pool, {
-      engagementIds: [ownEngagement!],
-      count: 1,
-      category: 'ENG_I',
-      group: 'gis',
-      user: null,
-      batch: 'own',
-    });
-    await insertSeedTasks(stack.pool, {
-      engagementIds: [otherEngagement!],
-      count: 1,
-      category: 'ENG_II',
-      group: 'water',
-      user: 'ivan.eng',
-      batch: 'other',
-    });
+    const { ownEngagement, otherEngagement } = await seedOwnAndOther(stack);
     // Spare keys to revoke: each caller's own, and one of ivan.eng's.
     const spare = async (user: string) => {
       const minted = await apiClient(stack, user)('POST', `/v1/users/${user}/keys`, { label: 'spare' });
