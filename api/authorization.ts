@@ -54,6 +54,7 @@ export const PERMISSIONS: Readonly<Record<string, readonly Role[] | 'public'>> =
   estimateDefinition: ['pm', 'admin', 'engineer', 'finance'],
 
   listBillingRecords: ['finance', 'admin'],
+  exportBillingRecordsXlsx: ['finance', 'admin'],
   getBillingSummary: ['finance', 'admin'],
   reverseBillingRecord: ['finance', 'admin'],
   createAct: ['finance', 'admin'],

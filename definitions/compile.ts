@@ -72,6 +72,10 @@ function compileStep(step: StepDefinition, next: string | null, startOf: (steps:
     title: step.title ?? step.id,
     next,
     ...(step.norm && billed ? { norm: { ...step.norm } } : {}),
+    // Only when given, so snapshots of definitions without it keep their hash.
+    ...(step.norm && billed && step.normTimes !== undefined
+      ? { normTimes: bareExpression(step.normTimes).source }
+      : {}),
     ...(step.norm && billed && 'billing' in step && step.billing ? { billing: billing(step.billing) } : {}),
   };
   switch (step.kind) {

@@ -95,11 +95,50 @@ function checkBilling(ctx: CheckContext, site: StepSite): void {
   }
 }
 
+/**
+ * Figures an estimate needs before the engagement runs (`expectedItems`, `normTimes`) may read only
+ * the launch inputs, so the estimate and the bill count the same repeats.
+ */
+function checkReadsOnlyInputs(ctx: CheckContext, fieldPath: PathSegment[], text: string, example: string): void {
+  let roots: string[] = [];
+  try {
+    roots = expressionReferences(bareExpression(text).source).map((ref) => ref.root);
+  } catch {
+    // a malformed expression is reported by checkExpressionText
+  }
+  if (roots.some((root) => root !== 'inputs')) {
+    const field = String(fieldPath[fieldPath.length - 1]);
+    ctx.report(
+      fieldPath,
+      `${field} may read only inputs: it is evaluated before the engagement runs`,
+      `size it by a launch parameter, e.g. ${example}`,
+    );
+  }
+}
+
+/** `normTimes` multiplies the step's norm by a figure of the launch inputs. */
+function checkNormTimes(
+  ctx: CheckContext,
+  site: StepSite,
+  expr: (p: PathSegment[], t: string, tpl: boolean) => void,
+): void {
+  const { step, path } = site;
+  if (step.normTimes === undefined) return;
+  const fieldPath = [...path, 'normTimes'];
+  if (step.norm === undefined) {
+    ctx.report(fieldPath, 'normTimes multiplies the norm, but the step has none', 'add a norm, or remove normTimes');
+    return;
+  }
+  expr(fieldPath, step.normTimes, false);
+  checkReadsOnlyInputs(ctx, fieldPath, step.normTimes, 'inputs.datasets');
+}
+
 function checkStep(ctx: CheckContext, site: StepSite, stepIds: ReadonlySet<string>): void {
   const { step, path } = site;
   checkBilling(ctx, site);
   const expr = (fieldPath: PathSegment[], text: string, template: boolean): void =>
     checkExpressionText(ctx, fieldPath, text, template, site.sequence.locals, stepIds);
+  checkNormTimes(ctx, site, expr);
   switch (step.kind) {
     case 'activity': {
       for (const field of ['timeout', 'heartbeat'] as const) {
@@ -151,19 +190,7 @@ function checkStep(ctx: CheckContext, site: StepSite, stepIds: ReadonlySet<strin
       expr([...path, 'items'], step.items, false);
       if (step.expectedItems !== undefined) {
         expr([...path, 'expectedItems'], step.expectedItems, false);
-        let roots: string[] = [];
-        try {
-          roots = expressionReferences(bareExpression(step.expectedItems).source).map((ref) => ref.root);
-        } catch {
-          // a malformed expression is reported by expr() above
-        }
-        if (roots.some((root) => root !== 'inputs')) {
-          ctx.report(
-            [...path, 'expectedItems'],
-            'expectedItems may read only inputs: it is evaluated before the engagement runs',
-            'size it by a launch parameter, e.g. inputs.days',
-          );
-        }
+        checkReadsOnlyInputs(ctx, [...path, 'expectedItems'], step.expectedItems, 'inputs.days');
       }
       if (step.as !== undefined && !isValidLocalName(step.as)) {
         ctx.report(

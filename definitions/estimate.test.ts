@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { estimateDefinition, type Estimate } from './estimate.ts';
+import { multiplyNorm } from '../workflows/norm-times.ts';
 import { loadDefinition } from './loader.ts';
 import type { JsonValue, ProcessSnapshot } from './model.ts';
 
@@ -239,5 +240,56 @@ describe('estimateDefinition prices each line once', () => {
 
   it('when a billed category has no rate, then the estimate is refused with its name', () => {
     expect(() => estimateDefinition(snapshot, {}, { ENG_I: 33_333 }, true)).toThrow(/no rate for category TECH/);
+  });
+});
+
+describe('normTimes: norms per unit of a launch input', () => {
+  const expected = (estimate: Estimate) => Object.fromEntries(estimate.lines.map((l) => [l.category, l.normHours]));
+  const withPlan = (step: string): string =>
+    `${task('plan', '{ ENG_I: 1 }').replace('norm:', 'form: { type: object, properties: { count: { type: integer } } }\n    norm:')}${step}`;
+  const multiplied = (times: string): string => `${task('work', '{ ENG_I: 2 }')}    normTimes: ${times}\n`;
+
+  it('when data-import is estimated for 3 datasets, then every per-dataset norm counts 3 times', () => {
+    const one = estimateDefinition(catalog('import'), { projectId: 'p1', datasets: 1 }, RATES, true);
+    const three = estimateDefinition(catalog('import'), { projectId: 'p1', datasets: 3 }, RATES, true);
+    // Per dataset: scope LEAD 4 · mapping ENG_I 8 · review-trial ENG_II 8 · fix ENG_I 8 + ENG_II 8 · staging TECH 8.
+    expect(expected(one)).toEqual({ LEAD: 4, ENG_I: 16, ENG_II: 16, TECH: 8 });
+    expect(expected(three)).toEqual({ LEAD: 12, ENG_I: 48, ENG_II: 48, TECH: 24 });
+    // 12 × 1 150 + 48 × 950 + 48 × 800 + 24 × 550 = 111 000,00 UAH, + 20 % VAT = 133 200,00
+    expect(three.totals.amountExclVat).toBe(3 * one.totals.amountExclVat);
+    expect(three.totals.amountExclVat).toBe(11_100_000);
+    expect(three.totals.amountExclVatUah).toBe('111\u00a0000,00 грн');
+    expect(three.totals.amountInclVatUah).toBe('133\u00a0200,00 грн');
+    expect(three.lines.find((l) => l.category === 'LEAD')?.amountUah).toBe('13\u00a0800,00 грн');
+    expect(three.assumptions).toContain("the norm of 'mapping' counts 3 times (inputs.datasets)");
+  });
+
+  it('when datasets is left out, then its default of 1 is assumed and said', () => {
+    const estimate = estimateDefinition(catalog('import'), { projectId: 'p1' }, RATES, true);
+    expect(expected(estimate)).toEqual({ LEAD: 4, ENG_I: 16, ENG_II: 16, TECH: 8 });
+    expect(estimate.assumptions).toContain('inputs.datasets is taken as its default 1');
+  });
+
+  it('when normTimes reads a step result or the entitlement, then the definition is refused: it is evaluated before the engagement runs', () => {
+    expect(() => inline(withPlan(multiplied('${steps.plan.result.count}')))).toThrow(/normTimes may read only inputs/);
+    expect(() => inline(withPlan(multiplied('size(entitlement.basis)')))).toThrow(/normTimes may read only inputs/);
+  });
+
+  it('when normTimes is on a step without a norm, then the definition is refused', () => {
+    const step = `  - id: work\n    kind: activity\n    title: Work\n    activity: notify.send\n    input: {}\n    normTimes: inputs.count\n`;
+    expect(() => inline(step)).toThrow(/normTimes multiplies the norm, but the step has none/);
+  });
+
+  it('when normTimes gives no whole number for the inputs, then the estimate counts the norm once and says so', () => {
+    const snapshot = inline(withPlan(multiplied('inputs.count')));
+    expect(expected(estimateDefinition(snapshot, { count: 4 }, RATES, true))).toEqual({ ENG_I: 9 });
+    const unsized = estimateDefinition(snapshot, {}, RATES, true);
+    expect(expected(unsized)).toEqual({ ENG_I: 3 });
+    expect(unsized.assumptions.join('\n')).toMatch(/'work' is billed inputs.count times.*counted once/);
+  });
+
+  it('when a norm is multiplied, then each category is kept to the hundredth of a norm-hour', () => {
+    expect(multiplyNorm({ ENG_I: 0.35, TECH: 8 }, 3)).toEqual({ ENG_I: 1.05, TECH: 24 });
+    expect(multiplyNorm({ LEAD: 4 }, 0)).toEqual({ LEAD: 0 });
   });
 });

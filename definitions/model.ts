@@ -69,6 +69,11 @@ interface StepBase {
   next: string | null;
   /** Norm-hours billed when the step completes; absent for non-billable steps. */
   norm?: Norm;
+  /**
+   * CEL over `inputs` only: how many times the norm is billed and estimated (e.g. `inputs.datasets`
+   * for norms per dataset); absent, once.
+   */
+  normTimes?: string;
   /** Act lines of the step's billed work; absent: one entry per norm category, on no named line. */
   billing?: StepBilling;
 }

@@ -19,7 +19,8 @@ import { AppError } from '../lib/errors.ts';
 import { normHoursFromNumber } from '../lib/money.ts';
 import { CATEGORIES } from './model.ts';
 import { orderSequence, readingOrder } from './sequence-order.ts';
-import type { Category, JsonValue, ProcessSnapshot, Step } from './model.ts';
+import { isNormMultiplier, multiplyNorm } from '../workflows/norm-times.ts';
+import type { Category, JsonValue, Norm, ProcessSnapshot, Step } from './model.ts';
 
 /** Hundredths of a norm-hour per category. */
 export type Hours = Record<Category, number>;
@@ -53,10 +54,10 @@ const add = (a: Hours, b: Hours): Hours => combine(a, b, (x, y) => x + y);
 const scale = (a: Hours, k: number): Hours => combine(a, a, (x) => x * k);
 const addMin = (a: Hours | null, b: Hours | null): Hours | null => (a && b ? add(a, b) : null);
 
-function hoursOf(step: Step): Hours {
+function hoursOf(norm: Norm | undefined): Hours {
   const out = zero();
   for (const c of CATEGORIES) {
-    const value = step.norm?.[c];
+    const value = norm?.[c];
     if (value !== undefined) out[c] = normHoursFromNumber(value);
   }
   return out;
@@ -151,11 +152,26 @@ export class NormPaths {
     return values[0] ?? { min: zero(), exp: zero(), max: zero() };
   }
 
+  /** The step's own norm, times its `normTimes` as the interpreter bills it. */
+  private billedHours(step: Step): Hours {
+    if (step.norm === undefined || step.normTimes === undefined) return hoursOf(step.norm);
+    const times = this.evaluate(step.normTimes);
+    if (!isNormMultiplier(times)) {
+      this.note(
+        step.id,
+        `the norm of '${step.id}' is billed ${step.normTimes} times, which these inputs do not give as a whole number: counted once`,
+      );
+      return hoursOf(step.norm);
+    }
+    if (times !== 1) this.note(step.id, `the norm of '${step.id}' counts ${times} times (${step.normTimes})`);
+    return hoursOf(multiplyNorm(step.norm, times));
+  }
+
   /** What a step bills by itself, including the blocks it runs (parallel branches, forEach bodies). */
   private ownRange(step: Step): Range {
     const known = this.own.get(step.id);
     if (known) return known;
-    const hours = hoursOf(step);
+    const hours = this.billedHours(step);
     let range: Range = { min: step.kind === 'fail' ? null : hours, exp: hours, max: hours };
     if (step.kind === 'parallel') {
       const branches = step.branches.map((branch) => this.sequence(branch.start));

@@ -96,12 +96,20 @@ const Billing = Type.Object(
   { ...closed, minProperties: 1, description: 'The act lines the step bills its work on.' },
 );
 
+const NormTimes = Type.String({
+  minLength: 1,
+  maxLength: L.maxExpressionLength,
+  description:
+    'CEL over inputs only: how many times the norm is billed and estimated, for norms per unit of a launch parameter (e.g. inputs.datasets); absent, once',
+});
+
 /** Fields every step kind may carry. */
 const common = {
   id: Id,
   title: Type.Optional(Title),
   next: Type.Optional(Id),
   norm: Type.Optional(Norm),
+  normTimes: Type.Optional(NormTimes),
   billing: Type.Optional(Billing),
 };
 /** Fields of the human step kinds (task, approval). */
@@ -254,12 +262,22 @@ const Module = Type.Module({
         id: Id,
         title: Type.Optional(Title),
         norm: Type.Optional(Norm),
+        normTimes: Type.Optional(NormTimes),
         kind: Type.Literal('fail'),
         reason: Type.String({ minLength: 1, maxLength: 2000 }),
       },
       closed,
     ),
-    Type.Object({ id: Id, title: Type.Optional(Title), norm: Type.Optional(Norm), kind: Type.Literal('end') }, closed),
+    Type.Object(
+      {
+        id: Id,
+        title: Type.Optional(Title),
+        norm: Type.Optional(Norm),
+        normTimes: Type.Optional(NormTimes),
+        kind: Type.Literal('end'),
+      },
+      closed,
+    ),
   ]),
   StepList: Type.Array(Type.Ref('Step'), { minItems: 1, maxItems: L.maxStepsPerList }),
   ProcessDefinition: Type.Object(

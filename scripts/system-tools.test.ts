@@ -23,9 +23,11 @@ const DEBIAN = {
   'postgresql-client': ['pg_dump', 'pg_restore'],
   'proj-bin': ['cs2cs', 'projinfo'],
   chromium: ['chromium'],
+  'poppler-utils': ['pdftotext', 'pdffonts', 'pdftoppm'],
 };
 const PROJ = ['cs2cs', 'projinfo'];
-const ALL = ['ogr2ogr', 'ogrinfo', 'pg_dump', 'pg_restore', ...PROJ, 'chromium'];
+const POPPLER = ['pdftotext', 'pdffonts', 'pdftoppm'];
+const ALL = ['ogr2ogr', 'ogrinfo', 'pg_dump', 'pg_restore', ...PROJ, 'chromium', ...POPPLER];
 
 describe('set-up of the system tools', () => {
   it('when every tool is there, then nothing is installed', () => {
@@ -35,14 +37,18 @@ describe('set-up of the system tools', () => {
   });
 
   it('when GDAL and the PostgreSQL client are missing and the user is root, then their packages are installed once each', () => {
-    const { deps, installs, log } = machine({ binaries: ['chromium', ...PROJ], root: true, packageContents: DEBIAN });
+    const { deps, installs, log } = machine({
+      binaries: ['chromium', ...PROJ, ...POPPLER],
+      root: true,
+      packageContents: DEBIAN,
+    });
     expect(ensureSystemTools('test', deps)).toEqual(['gdal-bin', 'postgresql-client']);
     expect(installs).toEqual([['gdal-bin', 'postgresql-client']]);
     expect(log[0]).toContain('ogr2ogr, ogrinfo for data imports (GDAL)');
   });
 
   it('when the user may not install, then one message names every missing tool and the one command to run', () => {
-    const { deps, installs } = machine({ binaries: ['ogrinfo', ...PROJ], root: false });
+    const { deps, installs } = machine({ binaries: ['ogrinfo', ...PROJ, ...POPPLER], root: false });
     expect(() => ensureSystemTools('test', deps)).toThrow(
       'Potik needs ogr2ogr for data imports (GDAL); pg_dump, pg_restore for audit backups (PostgreSQL client tools); ' +
         'chromium for the browser suite, which are not installed. Install them with:\n' +
@@ -70,7 +76,7 @@ describe('set-up of the system tools', () => {
 
   it('when the package is installed but the tool still does not run, then set-up fails saying which', () => {
     const { deps } = machine({
-      binaries: ['ogr2ogr', 'ogrinfo', 'pg_dump', 'pg_restore', ...PROJ],
+      binaries: ['ogr2ogr', 'ogrinfo', 'pg_dump', 'pg_restore', ...PROJ, ...POPPLER],
       root: true,
       packageContents: {},
     });

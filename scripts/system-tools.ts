@@ -63,6 +63,12 @@ export const SYSTEM_TOOLS: readonly SystemTool[] = [
     neededBy: ['test'],
   },
   { command: 'chromium', env: 'CHROMIUM', debianPackage: 'chromium', purpose: 'the browser suite', neededBy: ['test'] },
+  ...['pdftotext', 'pdffonts', 'pdftoppm'].map((command) => ({
+    command,
+    debianPackage: 'poppler-utils',
+    purpose: 'reading the act PDF back in its tests (text, embedded fonts, rendering)',
+    neededBy: ['test' as const],
+  })),
 ];
 
 /** The system's package manager, as far as set-up needs it; injected so the decision can be tested. */

@@ -87,6 +87,7 @@ import {
   type StepRecord,
   type TaskContext,
 } from './messages.ts';
+import { isNormMultiplier, multiplyNorm } from './norm-times.ts';
 import { approvalInstructions, taskContext } from './task-context.ts';
 import { compileTemplateString, TemplateSyntaxError } from './template.ts';
 
@@ -128,6 +129,7 @@ const PATCHES = {
   localLedger: 'local-ledger',
   taskContext: 'task-context',
   runningActivities: 'running-activities',
+  normTimes: 'norm-times',
 } as const;
 
 /** An estimate not approved within this (unless the definition says otherwise) cancels the engagement. */
@@ -887,12 +889,16 @@ class EngagementRun {
    * `billing` existed have neither, so the activity call and its input are unchanged for them.
    */
   private async bill(
-    step: { norm?: Norm; billing?: StepBilling },
+    step: { norm?: Norm; normTimes?: string; billing?: StepBilling },
     record: StepRecord,
     completion: Completion | null,
   ): Promise<void> {
-    const { norm, billing } = step;
-    if (!norm || Object.keys(norm).length === 0) return;
+    const { billing } = step;
+    if (!step.norm || Object.keys(step.norm).length === 0) return;
+    const norm =
+      step.normTimes !== undefined && patched(PATCHES.normTimes)
+        ? this.multiplied(step.norm, step.normTimes)
+        : step.norm;
     const recorded = await this.ledger().recordBillableTime({
       idempotencyKey: `${this.input.engagementId}:${record.stepId}:${record.iteration}`,
       engagementId: this.input.engagementId,
@@ -905,6 +911,18 @@ class EngagementRun {
       ...(billing ? { billing, result: completion?.result ?? null } : {}),
     });
     addNorm(this.hours.norm, billing && recorded.norm ? recorded.norm : norm);
+  }
+
+  /** The norm times its `normTimes`, read from the launch inputs as the estimate reads them. */
+  private multiplied(norm: Norm, normTimes: string): Norm {
+    const times = evaluate(normTimes, { inputs: this.input.params, steps: {} });
+    if (!isNormMultiplier(times)) {
+      throw ApplicationFailure.nonRetryable(
+        `normTimes ${normTimes} gives ${JSON.stringify(times)}, not a whole number of repeats`,
+        'expression-failed',
+      );
+    }
+    return multiplyNorm(norm, times);
   }
 
   /**

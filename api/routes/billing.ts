@@ -24,6 +24,9 @@ import { kyivDate } from '../../lib/calendar.ts';
 import { AppError } from '../../lib/errors.ts';
 import { callerOf } from '../auth.ts';
 import { billingCsvChunks } from '../billing-csv.ts';
+import { writeBillingXlsx } from '../billing-xlsx.ts';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 import { encodeCursor, parseActsQuery, parseBillingFilters, parseBillingPage } from '../billing-query.ts';
 import { actView, billingRecordView, billingSummaryView, outcomeOf } from '../billing-view.ts';
 import { UUID } from '../page.ts';
@@ -89,6 +92,23 @@ export function billingRoutes(deps: RouteDeps): Router {
       if ((error as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE')
         logger.error({ err: error, reqId: req.id }, 'CSV export failed');
       res.destroy();
+    } finally {
+      await rows.return(undefined);
+    }
+  });
+
+  router.get('/records.xlsx', async (req, res) => {
+    const filters = parseBillingFilters(req.query as Record<string, unknown>);
+    const rows = streamBillingRecordBatches(pool, filters);
+    try {
+      const first = await rows.next();
+      const name = `billing-records_${filters.from ?? 'start'}_${filters.to ?? kyivDate(new Date())}.xlsx`;
+      res.status(200).type(XLSX_TYPE).setHeader('content-disposition', `attachment; filename="${name}"`);
+      await writeBillingXlsx(resumed(first, rows), res);
+    } catch (error) {
+      if (!res.headersSent) throw error;
+      logger.error({ err: error, reqId: req.id }, 'XLSX export failed');
+      res.destroy(); // mid-stream: a cut connection is the only honest signal
     } finally {
       await rows.return(undefined);
     }

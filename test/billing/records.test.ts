@@ -5,11 +5,16 @@ import {
   insertSeedEngagements,
   insertSeedEntries,
   insertSeedEntryAt,
-  upsertSeedContract,
   upsertSeedCustomer,
 } from '../../db/queries/ledger-seed.ts';
 import { apiClient, startTestStack, type TestStack } from '../helpers/stack.ts';
-import { parseCsv, publishBilledMinimal, runBilledEngagement, runCli } from '../helpers/billing.ts';
+import {
+  parseCsv,
+  publishBilledMinimal,
+  runBilledEngagement,
+  runCli,
+  seedFormulaCustomer,
+} from '../helpers/billing.ts';
 
 /**
  * Billing records for finance over a ledger written two ways: two engagements run for real
@@ -39,17 +44,8 @@ describe('billing records', () => {
       hoursSpent: 0.75,
     });
 
-    await upsertSeedCustomer(stack.pool, { id: 'formula-co', name: '=SUM(A1:A9)', edrpou: '90000077', vatPayer: true });
+    await seedFormulaCustomer(stack.pool);
     await upsertSeedCustomer(stack.pool, { id: 'tov-mapa', name: MAPA_NAME, edrpou: '01234567', vatPayer: false });
-    await upsertSeedContract(stack.pool, {
-      id: 'oo-formula',
-      customerId: 'formula-co',
-      number: 'РП-11/2026',
-      kind: 'ONE_OFF_SERVICES',
-      signedAt: '2025-12-20',
-      prozorroId: 'UA-2025-12-20-000123-a',
-      cpvCode: '72260000-5',
-    });
     const formula = await insertSeedEngagements(stack.pool, {
       customerId: 'formula-co',
       serviceCode: 'X-AUDIT',

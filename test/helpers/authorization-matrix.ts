@@ -57,6 +57,7 @@ export const MATRIX: Record<string, { roles: Caller[] | 'public'; scope: Scope }
   publishDefinition: { roles: ['admin'], scope: null },
   estimateDefinition: { roles: ['admin', 'pm', 'engineer', 'finance'], scope: null },
   listBillingRecords: { roles: ['admin', 'finance'], scope: null },
+  exportBillingRecordsXlsx: { roles: ['admin', 'finance'], scope: null },
   getBillingSummary: { roles: ['admin', 'finance'], scope: null },
   reverseBillingRecord: { roles: ['admin', 'finance'], scope: null },
   createAct: { roles: ['admin', 'finance'], scope: null },

@@ -6,7 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import type { Pool } from '../../db/pool.ts';
 import { insertDefinition } from '../../db/queries/definitions.ts';
+import { upsertSeedContract, upsertSeedCustomer } from '../../db/queries/ledger-seed.ts';
 import { CATALOG_DIR } from '../../definitions/publish.ts';
 import { loadDefinition } from '../../definitions/loader.ts';
 import { apiClient, eventually, type TestStack } from './stack.ts';
@@ -149,4 +151,21 @@ export function parseCsv(text: string): string[][] {
   if (quoted) throw new Error('unterminated quoted cell');
   if (cell !== '' || record.length > 0) throw new Error('the last record has no CRLF');
   return records;
+}
+
+/**
+ * A customer whose name is a spreadsheet formula (`=SUM(A1:A9)`, id `formula-co`) with a one-off
+ * contract `oo-formula` (РП-11/2026): exports must write the name as text.
+ */
+export async function seedFormulaCustomer(pool: Pool): Promise<void> {
+  await upsertSeedCustomer(pool, { id: 'formula-co', name: '=SUM(A1:A9)', edrpou: '90000077', vatPayer: true });
+  await upsertSeedContract(pool, {
+    id: 'oo-formula',
+    customerId: 'formula-co',
+    number: 'РП-11/2026',
+    kind: 'ONE_OFF_SERVICES',
+    signedAt: '2025-12-20',
+    prozorroId: 'UA-2025-12-20-000123-a',
+    cpvCode: '72260000-5',
+  });
 }
