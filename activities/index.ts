@@ -12,6 +12,8 @@ import type { ActivityDeps, BusinessActivityInput } from './context.ts';
 import { createContentActivities } from './content/activities.ts';
 import { createEngagementActivities } from './engagements.ts';
 import { createEntitlementActivities } from './entitlement.ts';
+import { createExchangeActivities } from './exchange/activities.ts';
+import { createRegularRunActivities } from './exchange/regular-runs.ts';
 import { createGisActivities } from './gis/activities.ts';
 import { createImportActivities } from './import/activities.ts';
 import type { BusinessActivityName } from './names.ts';
@@ -40,6 +42,7 @@ export function createBusinessActivities(deps: ActivityDeps) {
     ...createGisActivities(deps),
     ...createContentActivities(deps),
     ...createCalibrationActivities(deps),
+    ...createExchangeActivities(deps),
   } satisfies Record<BusinessActivityName, BusinessActivity>;
   const unlisted: Record<Exclude<keyof typeof activities, BusinessActivityName>, never> = {};
   return { ...activities, ...unlisted };
@@ -52,6 +55,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createBillingActivities(deps),
     ...createEngagementActivities(deps),
     ...createQuoteActivities(deps),
+    ...createRegularRunActivities(deps),
     ...createBusinessActivities(deps),
   };
 }

@@ -84,6 +84,17 @@ export const BUSINESS_ACTIVITIES = [
     summary:
       'Fit pipe roughness per group to the measurements; store the calibration report, the calibrated model (.inp) and the roughness table',
   },
+  {
+    name: 'exchange.testInterface',
+    summary:
+      'Run a test exchange: probe the destination, validate a sample against the format and XSD, transfer it atomically and read it back',
+  },
+  { name: 'exchange.schedule', summary: 'Create the Temporal Schedule that runs an accepted data exchange per period' },
+  {
+    name: 'procedure.schedule',
+    summary: 'Create the Temporal Schedule that runs a regular custom procedure per period, billed per run',
+  },
+  { name: 'schedules.retire', summary: 'Delete the schedules an engagement owns (at its end or on cancellation)' },
 ] as const satisfies readonly ActivityDescription[];
 
 /**
@@ -93,10 +104,6 @@ export const BUSINESS_ACTIVITIES = [
  */
 export const PLANNED_ACTIVITIES = [
   { name: 'release.publish', summary: 'Make a release available to the customer and record its delivery' },
-  {
-    name: 'exchange.testInterface',
-    summary: 'Run a test exchange through a data-exchange interface and report the result',
-  },
   { name: 'schema.applyChange', summary: 'Apply a change of semantic descriptions to a staging copy of the database' },
   { name: 'workstation.applyConfiguration', summary: 'Apply configuration and access rules to a workstation' },
 ] as const satisfies readonly ActivityDescription[];

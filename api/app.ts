@@ -29,6 +29,7 @@ import { definitionRoutes } from './routes/definitions.ts';
 import { engagementRoutes } from './routes/engagements.ts';
 import { healthRoutes } from './routes/health.ts';
 import { requestRoutes } from './routes/requests.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
 import { allSessionsRoutes, sessionRoutes } from './routes/session.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { userRoutes } from './routes/users.ts';
@@ -133,6 +134,7 @@ export function createApp(appDeps: AppDeps): Express {
   v1.use('/customers', customerRoutes(deps));
   v1.use('/definitions', definitionRoutes(deps));
   v1.use('/requests', requestRoutes(deps));
+  v1.use('/schedules', scheduleRoutes(deps));
   app.use(
     '/v1',
     createGate({ contract, pool: deps.pool, sessions, limits: { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits } }),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '../../api/authorization.ts';
 import { insertUpload } from '../../db/queries/artifacts.ts';
+import { insertRegularSchedule } from '../../db/queries/schedules.ts';
 import { insertSeedRunningEngagements, insertSeedTasks } from '../../db/queries/task-seed.ts';
 import { apiClient, startTestStack, testContract, type TestStack } from '../helpers/stack.ts';
 
@@ -12,7 +13,7 @@ import { apiClient, startTestStack, testContract, type TestStack } from '../help
  * to either shows up as a failure; an operation of the document without a row here fails too.
  */
 type Caller = 'anonymous' | 'admin' | 'pm' | 'engineer' | 'finance';
-type Scope = 'engagement' | 'task' | 'user' | 'key' | null;
+type Scope = 'engagement' | 'task' | 'user' | 'key' | 'schedule' | null;
 
 const CALLERS: Record<Exclude<Caller, 'anonymous'>, string> = {
   admin: 'admin',
@@ -71,6 +72,13 @@ const MATRIX: Record<string, { roles: Caller[] | 'public'; scope: Scope }> = {
   getEntitlement: { roles: ['admin', 'pm', 'finance'], scope: null },
   listServiceRequests: { roles: ['admin', 'pm'], scope: null },
   triageServiceRequest: { roles: ['admin', 'pm'], scope: null },
+  listSchedules: { roles: ['admin', 'pm'], scope: null },
+  getSchedule: { roles: ['admin', 'pm'], scope: 'schedule' },
+  pauseSchedule: { roles: ['admin', 'pm'], scope: 'schedule' },
+  unpauseSchedule: { roles: ['admin', 'pm'], scope: 'schedule' },
+  triggerSchedule: { roles: ['admin', 'pm'], scope: 'schedule' },
+  backfillSchedule: { roles: ['admin', 'pm'], scope: 'schedule' },
+  deleteSchedule: { roles: ['admin', 'pm'], scope: 'schedule' },
 };
 
 /** Who sees someone else's object of a scope (the rest get 404). */
@@ -79,6 +87,7 @@ const SEES_OTHERS: Record<Exclude<Scope, null>, Caller[]> = {
   task: ['admin'],
   user: ['admin'],
   key: ['admin'],
+  schedule: ['admin'],
 };
 
 const MINIMAL_YAML = `id: authz-probe
@@ -99,6 +108,7 @@ interface Objects {
   task: { own: Record<Caller, string>; other: string };
   user: { own: Record<Caller, string>; other: string };
   key: { own: Record<Caller, string>; other: string };
+  schedule: { own: Record<Caller, string>; other: string };
   request: string;
   /** A file uploaded to the own and to the other engagement. */
   artifact: { own: number; other: number };
@@ -176,6 +186,19 @@ describe('authorization: every operation × every role × own and other objects'
           content: Buffer.from('matrix'),
         })
       ).row.id;
+    // Schedule rows only: Temporal has no such schedules, which the routes answer without a 5xx.
+    const schedule = async (engagementId: string) => {
+      const id = `matrix-${engagementId}`;
+      await insertRegularSchedule(stack.pool, {
+        id,
+        engagementId,
+        kind: 'procedure',
+        title: 'Matrix probe',
+        procedure: { procedure: 'probe', hoursPerRun: 1 },
+        norm: null,
+      });
+      return id;
+    };
     const same = <T>(value: T): Record<Caller, T> => ({
       anonymous: value,
       admin: value,
@@ -191,6 +214,7 @@ describe('authorization: every operation × every role × own and other objects'
         other: 'ivan.eng',
       },
       key: { own: ownKeys, other: await spare('ivan.eng') },
+      schedule: { own: same(await schedule(ownEngagement!)), other: await schedule(otherEngagement!) },
       request: listed.body.items[0].id as string,
       artifact: { own: await upload(ownEngagement!), other: await upload(otherEngagement!) },
     };
@@ -255,6 +279,8 @@ describe('authorization: every operation × every role × own and other objects'
             text: 'Authorization matrix probe request.',
           },
         };
+      case 'backfillSchedule':
+        return { body: { from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z' } };
       case 'triageServiceRequest':
         return { body: { outcome: 'rejected', reason: 'matrix probe' } };
       default:
