@@ -12,12 +12,12 @@ import {
   selectRegularSchedules,
   selectScheduleRuns,
   type RegularScheduleRow,
-  type ScheduleRunRow,
 } from '../../db/queries/schedules.ts';
 import { AppError } from '../../lib/errors.ts';
 import { callerOf, type Caller } from '../auth.ts';
 import type { RouteDeps } from '../app.ts';
 import { refuseField } from '../field-errors.ts';
+import { runView, scheduleView } from '../schedule-view.ts';
 import { visibleEngagement } from './engagements.ts';
 
 /** Body of pause, unpause and delete: why, for whoever looks next. */
@@ -33,45 +33,6 @@ export interface BackfillBody {
 
 /** The longest backfill one request may ask for: a year of periods. */
 const MAX_BACKFILL_MS = 366 * 24 * 3600 * 1000;
-
-function runView(run: ScheduleRunRow) {
-  return {
-    period: run.period.toISOString(),
-    workflowId: run.workflow_id,
-    outcome: run.outcome,
-    fileName: run.file_name,
-    rows: run.row_count,
-    bytes: run.byte_count === null ? null : Number(run.byte_count),
-    sha256: run.sha256,
-    message: run.message,
-    taskId: run.task_id,
-    startedAt: run.started_at.toISOString(),
-    finishedAt: run.finished_at?.toISOString() ?? null,
-  };
-}
-
-function scheduleView(
-  row: RegularScheduleRow,
-  description: ScheduleDescription | null,
-  lastRun: ScheduleRunRow | null,
-) {
-  return {
-    id: row.id,
-    engagementId: row.engagement_id,
-    kind: row.kind,
-    title: row.title,
-    normPerRun: row.norm,
-    createdAt: row.created_at.toISOString(),
-    deletedAt: row.deleted_at?.toISOString() ?? null,
-    deletedReason: row.deleted_reason,
-    // Null when Temporal has no such schedule any more (deleted, or deleted outside Potik).
-    paused: description ? description.state.paused : null,
-    note: description?.state.note ?? null,
-    remainingRuns: description?.state.remainingActions ?? null,
-    nextRuns: description ? description.info.nextActionTimes.slice(0, 5).map((d) => d.toISOString()) : [],
-    lastRun: lastRun ? runView(lastRun) : null,
-  };
-}
 
 function note(body: unknown): string | undefined {
   const value = (body as ScheduleNoteBody | undefined)?.note;

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { credentialsVariable } from '../../activities/exchange/destinations.ts';
 import { createRegularSchedule, deleteRegularSchedule } from '../../activities/exchange/regular-schedules.ts';
 import { fileNameFor, loadExchangeSpec } from '../../definitions/exchange/exchange-loader.ts';
@@ -13,6 +13,7 @@ import { insertEngagement } from '../../db/queries/engagements.ts';
 import { selectLiveSchedules, selectScheduleRuns } from '../../db/queries/schedules.ts';
 import { sha256Hex } from '../../lib/hash.ts';
 import { consumersProject } from '../helpers/consumers-project.ts';
+import { potik } from '../helpers/potik.ts';
 import { complete } from '../helpers/engagements.ts';
 import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver.ts';
 import { apiClient, eventually, startTestStack, type TestStack } from '../helpers/stack.ts';
@@ -261,6 +262,34 @@ describe('regular exchanges on Temporal Schedules', () => {
     expect((await pm('POST', `/v1/schedules/${id}/pause`)).status).toBe(409);
     expect((await pm('GET', `/v1/schedules/${id}`)).body).toMatchObject({ deletedReason: 'retired', paused: null });
     expect((await apiClient(stack, 'andrii.eng1')('GET', '/v1/schedules')).status).toBe(403);
+  }, 180_000);
+
+  it('when an operator uses potik schedules, then list, pause with a note, describe, backfill and delete work on the same schedules', async () => {
+    const out = join(dir, 'cli');
+    const { id } = await schedule(
+      specYaml(`{ kind: directory, path: ${JSON.stringify(out)} }`, '1d', 'k_{yyyy}{MM}{dd}.csv'),
+    );
+    const env = { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: inject('temporalAddress') };
+    const listed = await potik(['schedules', 'list'], env);
+    expect(listed.stderr).toBe('');
+    expect(listed.stdout).toMatch(new RegExp(`${id}\\s+exchange\\s+active`));
+    const paused = await potik(['schedules', 'pause', id, '--note', 'billing system migrating'], env);
+    expect(paused.code, paused.stderr).toBe(0);
+    const described = JSON.parse((await potik(['schedules', 'describe', id], env)).stdout) as Record<string, unknown>;
+    expect(described).toMatchObject({ id, paused: true, note: 'billing system migrating' });
+    const backfill = await potik(['schedules', 'backfill', id, '--from', '2026-02-01', '--to', '2026-02-02'], env);
+    expect(backfill.code, backfill.stderr).toBe(0);
+    await eventually(
+      async () => ((await succeeded(id)).length === 2 ? true : undefined),
+      60_000,
+      'backfilled by the CLI',
+    );
+    expect((await readdir(out)).sort()).toEqual(['k_20260201.csv', 'k_20260202.csv']);
+    expect((await potik(['schedules', 'delete', id, '--note', 'done'], env)).code).toBe(0);
+    await expect(stack.temporal.client.schedule.getHandle(id).describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
+    const bad = await potik(['schedules', 'backfill', id, '--from', 'yesterday', '--to', '2026-02-02'], env);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('ISO date');
   }, 180_000);
 
   it('when the engagement that owns a regular procedure is cancelled, then its schedule is deleted', async () => {
