@@ -47,7 +47,7 @@ inputs: { type: object }
 steps:
   - id: connect
     kind: subprocess
-    definition: data-exchange
+    definition: release-delivery
 `;
 
 const YAML = { 'content-type': 'application/yaml' };
@@ -75,13 +75,8 @@ describe('definitions not offered yet', () => {
         ),
       );
     }
-    // Integration runs the data exchange as a subprocess: not offered either, until that is.
-    expect(items.find((i) => i.id === 'integration')).toMatchObject({
-      offered: false,
-      notOfferedReason: expect.stringMatching(
-        /integration\.yaml:\d+:\d+: step 'connect': definition 'data-exchange' version 1 is not offered yet/,
-      ),
-    });
+    // Integration runs the data exchange as a subprocess: offered since the exchange is.
+    expect(items.find((i) => i.id === 'integration')).toMatchObject({ offered: true });
     const offered = items.filter((i) => i.offered).map((i) => i.id);
     expect(offered).toEqual(expect.arrayContaining(['minimal', 'data-import', 'db-audit', 'reprojection', 'training']));
     expect(items.filter((i) => i.offered).every((i) => i.notOfferedReason === undefined)).toBe(true);
@@ -89,7 +84,7 @@ describe('definitions not offered yet', () => {
 
   it('when a PM launches a definition not offered yet, then 409 says so and no engagement is made', async () => {
     const pm = apiClient(stack, 'olena.pm');
-    for (const id of ['release-delivery', 'integration']) {
+    for (const id of ['release-delivery']) {
       const response = await pm('POST', '/v1/engagements', {
         definitionId: id,
         customerId: 'kp-vodokanal',
@@ -101,7 +96,7 @@ describe('definitions not offered yet', () => {
       expect(response.body.detail).toContain(`${id} version 1 is not offered yet`);
     }
     const { rows } = await stack.pool.query(
-      `SELECT count(*)::int AS n FROM engagements WHERE definition_id IN ('release-delivery', 'integration')`,
+      `SELECT count(*)::int AS n FROM engagements WHERE definition_id IN ('release-delivery')`,
     );
     expect(rows[0].n).toBe(0);
   });
@@ -125,7 +120,7 @@ describe('definitions not offered yet', () => {
         expect.objectContaining({
           line: 9,
           column: 17,
-          message: expect.stringContaining("'data-exchange' version 1 is not offered yet"),
+          message: expect.stringContaining("'release-delivery' version 1 is not offered yet"),
         }),
       ]);
       const unknown = await admin('POST', path, PLANNED.replace('release.publish', 'foo.bar'), YAML);
@@ -143,7 +138,7 @@ describe('definitions not offered yet', () => {
     const report = await publishCatalog(stack.pool);
     expect(report.published).toEqual([]);
     expect(report.notOffered.map((line) => line.split(':')[0]).sort()).toEqual(
-      [...WITHDRAWN.map(([id]) => `${id}@1`), 'integration@1'].sort(),
+      WITHDRAWN.map(([id]) => `${id}@1`).sort(),
     );
     expect((await selectDefinition(stack.pool, 'release-delivery', 1))!.not_offered_reason).toContain(
       'release.publish',
