@@ -51,13 +51,6 @@ export const SYSTEM_TOOLS: readonly SystemTool[] = [
     neededBy: ['start', 'test'],
   },
   {
-    command: 'xmllint',
-    env: 'XMLLINT',
-    debianPackage: 'libxml2-utils',
-    purpose: 'XML exchange files checked against the counterpart XSD (libxml2)',
-    neededBy: ['start', 'test'],
-  },
-  {
     command: 'cs2cs',
     debianPackage: 'proj-bin',
     purpose: 'the reference the CRS registry is tested against (PROJ)',

@@ -2,7 +2,7 @@
  * XML files of an exchange: one `record` element per row under the `root` element, one child
  * element per column. Validation against the counterpart's XSD runs Debian's `xmllint` (libxml2)
  * as a program: libxml2 is the reference validator, works offline, and as a separate process it
- * cannot take the worker down the way a native addon could (scripts/system-tools.ts installs it).
+ * cannot take the worker down the way a native addon could (install: apt-get install libxml2-utils).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
