@@ -12,6 +12,8 @@ import type { ActivityDeps, BusinessActivityInput } from './context.ts';
 import { createContentActivities } from './content/activities.ts';
 import { createEngagementActivities } from './engagements.ts';
 import { createEntitlementActivities } from './entitlement.ts';
+import { createExchangeActivities } from './exchange/activities.ts';
+import { createRegularRunActivities } from './exchange/regular-runs.ts';
 import { createGisActivities } from './gis/activities.ts';
 import { createImportActivities } from './import/activities.ts';
 import type { BusinessActivityName } from './names.ts';
@@ -46,6 +48,7 @@ export function createBusinessActivities(deps: ActivityDeps) {
     ...createReleaseActivities(deps),
     ...createSchemaChangeActivities(deps),
     ...createWorkstationActivities(deps),
+    ...createExchangeActivities(deps),
   } satisfies Record<BusinessActivityName, BusinessActivity>;
   const unlisted: Record<Exclude<keyof typeof activities, BusinessActivityName>, never> = {};
   return { ...activities, ...unlisted };
@@ -58,6 +61,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createBillingActivities(deps),
     ...createEngagementActivities(deps),
     ...createQuoteActivities(deps),
+    ...createRegularRunActivities(deps),
     ...createBusinessActivities(deps),
   };
 }

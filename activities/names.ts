@@ -99,6 +99,17 @@ export const BUSINESS_ACTIVITIES = [
     summary:
       'Make the PostgreSQL roles of workstation functions match their matrix (table and column privileges, row-level security by district) by a diff against the catalog; report drift; verify by probes under each role',
   },
+  {
+    name: 'exchange.testInterface',
+    summary:
+      'Run a test exchange: probe the destination, validate a sample against the format and XSD, transfer it atomically and read it back',
+  },
+  { name: 'exchange.schedule', summary: 'Create the Temporal Schedule that runs an accepted data exchange per period' },
+  {
+    name: 'procedure.schedule',
+    summary: 'Create the Temporal Schedule that runs a regular custom procedure per period, billed per run',
+  },
+  { name: 'schedules.retire', summary: 'Delete the schedules an engagement owns (at its end or on cancellation)' },
 ] as const satisfies readonly ActivityDescription[];
 
 /**
@@ -106,12 +117,7 @@ export const BUSINESS_ACTIVITIES = [
  * and publishing, and the catalog keeps such a definition as "not offered yet" (docs/catalog.md). To
  * offer it, implement the activity, move its entry to BUSINESS_ACTIVITIES and register it.
  */
-export const PLANNED_ACTIVITIES = [
-  {
-    name: 'exchange.testInterface',
-    summary: 'Run a test exchange through a data-exchange interface and report the result',
-  },
-] as const satisfies readonly ActivityDescription[];
+export const PLANNED_ACTIVITIES = [] as const satisfies readonly ActivityDescription[];
 
 export type BusinessActivityName = (typeof BUSINESS_ACTIVITIES)[number]['name'];
 

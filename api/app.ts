@@ -31,6 +31,7 @@ import { engagementRoutes } from './routes/engagements.ts';
 import { healthRoutes } from './routes/health.ts';
 import { releaseDownloadRoutes, releaseRoutes } from './routes/releases.ts';
 import { requestRoutes } from './routes/requests.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
 import { allSessionsRoutes, sessionRoutes } from './routes/session.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { consoleRoutes } from '../console/index.ts';
@@ -141,6 +142,7 @@ export function createApp(appDeps: AppDeps): Express {
   v1.use('/crs', crsRoutes(deps));
   v1.use('/releases', releaseRoutes(deps));
   v1.use('/release-downloads', releaseDownloadRoutes(deps));
+  v1.use('/schedules', scheduleRoutes(deps));
   app.use(
     '/v1',
     createGate({ contract, pool: deps.pool, sessions, limits: { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits } }),

@@ -84,6 +84,16 @@ export const PERMISSIONS: Readonly<Record<string, readonly Role[] | 'public'>> =
 
   listServiceRequests: ['pm', 'admin'],
   triageServiceRequest: ['pm', 'admin'],
+
+  // Schedules of regular procedures: operated by those who run the engagements that own them (the
+  // object check is in SQL: the owning engagement must be visible).
+  listSchedules: ['pm', 'admin'],
+  getSchedule: ['pm', 'admin'],
+  pauseSchedule: ['pm', 'admin'],
+  unpauseSchedule: ['pm', 'admin'],
+  triggerSchedule: ['pm', 'admin'],
+  backfillSchedule: ['pm', 'admin'],
+  deleteSchedule: ['pm', 'admin'],
 };
 
 export function isPublic(operationId: string): boolean {

@@ -22,6 +22,7 @@ const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   'task-not-yet': { status: 409, title: 'The task cannot be completed yet' },
   'idempotency-conflict': { status: 409, title: 'Idempotency key reused with another request' },
   'engagement-not-running': { status: 409, title: 'The engagement is not running' },
+  'schedule-deleted': { status: 409, title: 'The schedule was deleted' },
   unavailable: { status: 503, title: 'Service temporarily unavailable' },
   'payload-too-large': { status: 413, title: 'Request body too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },

@@ -26,7 +26,18 @@ describe('potik without a command', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const commands = listedCommands(stdout);
-    expect(commands).toEqual(['users', 'keys', 'billing', 'entitlement', 'crs', 'validate', 'graph', 'estimate']);
+    expect(commands).toEqual([
+      'users',
+      'keys',
+      'billing',
+      'entitlement',
+      'crs',
+      'releases',
+      'schedules',
+      'validate',
+      'graph',
+      'estimate',
+    ]);
   });
 
   it('when --version is given, then it prints the package version and exits 0', async () => {

@@ -37,6 +37,10 @@ const COMMAND_MODULES: readonly CommandModule[] = [
     load: async () => [(await import('./commands/releases.ts')).registerReleasesCommand],
   },
   {
+    commands: ['schedules'],
+    load: async () => [(await import('./commands/schedules.ts')).registerSchedulesCommand],
+  },
+  {
     commands: ['validate', 'graph', 'estimate'],
     load: async () => {
       const m = await import('./commands/definitions.ts');

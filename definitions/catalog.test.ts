@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderSchema, SCHEMA_FILE } from './emit-schema.ts';
-import { PLANNED_ACTIVITY_NAMES } from '../activities/names.ts';
+import { BUSINESS_ACTIVITY_NAMES, PLANNED_ACTIVITY_NAMES } from '../activities/names.ts';
 import { inspectDefinition, loadDefinition, loadDefinitionFile } from './loader.ts';
 import { activitiesOf } from './offers.ts';
 import { SERVICE_CODES } from './services.ts';
@@ -34,7 +34,12 @@ describe('the service catalog', () => {
     const path = new URL('exchange.yaml', CATALOG).pathname;
     const source = readFileSync(path, 'utf8');
     const line = source.split('\n').findIndex((l) => l.includes('activity: exchange.testInterface')) + 1;
-    expect(() => loadDefinition(source, 'exchange.yaml')).toThrow(
+    // Every activity of the catalog exists today: take one back to see how work still to come is refused.
+    const options = {
+      activities: new Set([...BUSINESS_ACTIVITY_NAMES].filter((name) => name !== 'exchange.testInterface')),
+      planned: new Set(['exchange.testInterface']),
+    };
+    expect(() => loadDefinition(source, 'exchange.yaml', options)).toThrow(
       `exchange.yaml:${line}:15: step 'test': activity 'exchange.testInterface' is not implemented yet, so the definition cannot be offered`,
     );
   });

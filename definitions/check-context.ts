@@ -10,6 +10,8 @@ export interface CheckContext {
   layout: DefinitionLayout;
   /** Activity names an `activity` step may use. */
   activities: ReadonlySet<string>;
+  /** Activity names whose work is still to come: they keep a definition from being offered. */
+  planned: ReadonlySet<string>;
   /** Why a subprocess step may not run the definition it names, if so; unchecked when absent. */
   subprocessProblem: SubprocessProblem | undefined;
   /**
@@ -35,6 +37,7 @@ export function createCheckContext(
   sinks: { issues: DefinitionIssue[]; notOffered: DefinitionIssue[] },
   activities: ReadonlySet<string>,
   subprocessProblem?: SubprocessProblem,
+  planned: ReadonlySet<string> = new Set(),
 ): CheckContext {
   const issueAt = (
     path: PathSegment[],
@@ -59,6 +62,7 @@ export function createCheckContext(
     definition,
     layout,
     activities,
+    planned,
     subprocessProblem,
     report: (path, message, hint, at) => sinks.issues.push(issueAt(path, message, hint, at)),
     reportNotOffered: (path, message, hint) => sinks.notOffered.push(issueAt(path, message, hint)),

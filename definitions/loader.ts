@@ -4,7 +4,7 @@
  * `DefinitionError` that lists the issues found, ordered by position (the first hundred of them).
  */
 import { readFileSync } from 'node:fs';
-import { BUSINESS_ACTIVITY_NAMES } from '../activities/names.ts';
+import { BUSINESS_ACTIVITY_NAMES, PLANNED_ACTIVITY_NAMES } from '../activities/names.ts';
 import { createCheckContext, type SubprocessProblem } from './check-context.ts';
 import { canonicalJson, compileDefinition, withHash } from './compile.ts';
 import { checkContent } from './content-checks.ts';
@@ -23,6 +23,8 @@ export { DefinitionError } from './definition-error.ts';
 export interface LoadOptions {
   /** Activity names steps may use; the worker's business activities unless given. */
   activities?: ReadonlySet<string>;
+  /** Activity names whose work is still to come (PLANNED_ACTIVITIES unless given). */
+  planned?: ReadonlySet<string>;
   /** Why a subprocess step may not run the definition it names (not published, not offered); unchecked when absent. */
   subprocessProblem?: SubprocessProblem;
 }
@@ -56,6 +58,7 @@ export function inspectDefinition(source: string, file: string, options: LoadOpt
     sinks,
     options.activities ?? BUSINESS_ACTIVITY_NAMES,
     options.subprocessProblem,
+    options.planned ?? PLANNED_ACTIVITY_NAMES,
   );
   checkFlow(ctx);
   checkContent(ctx);

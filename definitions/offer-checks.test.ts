@@ -38,15 +38,16 @@ describe('activities and subprocesses a definition names', () => {
 
   it('when an activity is still to come, then loading refuses it and inspecting returns it as what keeps the definition from being offered', () => {
     const source = broken('planned-activity');
-    const message = "demo.yaml:16:15: step 'publish': activity 'exchange.testInterface' is not implemented yet";
-    expect(issuesOf(() => loadDefinition(source, 'demo.yaml'))).toEqual([expect.stringContaining(message)]);
-    const { compiled, notOffered } = inspectDefinition(source, 'demo.yaml');
+    const planned = { planned: new Set(['future.work']) };
+    const message = "demo.yaml:16:15: step 'publish': activity 'future.work' is not implemented yet";
+    expect(issuesOf(() => loadDefinition(source, 'demo.yaml', planned))).toEqual([expect.stringContaining(message)]);
+    const { compiled, notOffered } = inspectDefinition(source, 'demo.yaml', planned);
     expect(compiled.snapshot.id).toBe('demo');
     expect(notOfferedReason(notOffered)).toBe(`${message}, so the definition cannot be offered`);
   });
 
   it('when a worker lacks an activity of the catalog, then the definition is refused saying this worker does not implement it', () => {
-    const source = broken('planned-activity').replace('exchange.testInterface', 'audit.run');
+    const source = broken('planned-activity').replace('future.work', 'audit.run');
     expect(issuesOf(() => loadDefinition(source, 'demo.yaml', { activities: new Set(['notify.send']) }))).toEqual([
       expect.stringContaining(
         "demo.yaml:16:15: step 'publish': activity 'audit.run' is not implemented by this worker",

@@ -4,7 +4,7 @@
  * knows is a defect; an activity whose work is still to come (PLANNED_ACTIVITIES), or a subprocess
  * that is not offered, keeps the definition from being offered (docs/catalog.md).
  */
-import { BUSINESS_ACTIVITY_NAMES, PLANNED_ACTIVITY_NAMES } from '../activities/names.ts';
+import { BUSINESS_ACTIVITY_NAMES } from '../activities/names.ts';
 import type { CheckContext } from './check-context.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -12,7 +12,7 @@ export function checkOffer(ctx: CheckContext): void {
   for (const { step, path } of ctx.layout.sites) {
     if (step.kind === 'activity' && !ctx.activities.has(step.activity)) {
       const name = step.activity;
-      if (PLANNED_ACTIVITY_NAMES.has(name)) {
+      if (ctx.planned.has(name)) {
         ctx.reportNotOffered(
           [...path, 'activity'],
           `activity '${name}' is not implemented yet, so the definition cannot be offered`,

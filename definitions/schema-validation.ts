@@ -234,10 +234,14 @@ const MAX_TRANSLATED = REPORTED_ISSUES.maxIssues * 10;
 
 /**
  * Validates the parsed document against the schema: one issue per distinct problem (at most
- * MAX_TRANSLATED of them), and how many problems there are in all.
+ * MAX_TRANSLATED of them), and how many problems there are in all. Other documents kept as YAML
+ * (exchange specs) pass their own compiled schema as `validate`.
  */
-export function validateStructure(parsed: ParsedYaml, file: string): { issues: DefinitionIssue[]; found: number } {
-  const validate = getValidator();
+export function validateStructure(
+  parsed: ParsedYaml,
+  file: string,
+  validate: ValidateFunction = getValidator(),
+): { issues: DefinitionIssue[]; found: number } {
   if (validate(parsed.value)) return { issues: [], found: 0 };
   const errors = validate.errors ?? [];
   // Errors by the place they are about, so relating an error to its neighbours stays linear: a

@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'idempotency-conflict'
   /** The engagement is not running (completed, failed, cancelled). */
   | 'engagement-not-running'
+  /** The schedule of a regular procedure was deleted; it can no longer run, pause or backfill. */
+  | 'schedule-deleted'
   /** A dependency (PostgreSQL, Temporal) is not reachable right now; retry later. */
   | 'unavailable'
   /** The request body is larger than the API accepts; send less. */

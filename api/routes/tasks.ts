@@ -21,6 +21,7 @@ import { callerOf, type Caller } from '../auth.ts';
 import { decodeCursor, encodeCursor, pageLimit } from '../page.ts';
 import { assertMatches } from '../validate.ts';
 import { fourEyesRefusal } from '../four-eyes.ts';
+import { completeScheduleTask, isScheduleTask } from '../schedule-tasks.ts';
 import type { RouteDeps } from '../app.ts';
 
 /** Body of `POST /v1/tasks/:id/complete` (schema: CompleteTaskBody in api/openapi.yaml). */
@@ -242,6 +243,10 @@ export function taskRoutes(deps: RouteDeps): Router {
         `Task ${task.id} may not be completed before ${task.not_before.toISOString()}.`,
         { notBefore: task.not_before.toISOString() },
       );
+    }
+    if (isScheduleTask(task)) {
+      res.json(await completeScheduleTask(pool, task, caller.id, { ...body, result }));
+      return;
     }
     let outcome;
     try {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '../../api/authorization.ts';
 import { insertUpload } from '../../db/queries/artifacts.ts';
+import { insertRegularSchedule } from '../../db/queries/schedules.ts';
 import { apiClient, startTestStack, testContract, type TestStack } from '../helpers/stack.ts';
 import {
   CALLERS,
@@ -36,6 +37,7 @@ interface Objects {
   task: { own: Record<Caller, string>; other: string };
   user: { own: Record<Caller, string>; other: string };
   key: { own: Record<Caller, string>; other: string };
+  schedule: { own: Record<Caller, string>; other: string };
   request: string;
   /** A file uploaded to the own and to the other engagement. */
   artifact: { own: number; other: number };
@@ -75,6 +77,19 @@ describe('authorization: every operation × every role × own and other objects'
           content: Buffer.from('matrix'),
         })
       ).row.id;
+    // Schedule rows only: Temporal has no such schedules, which the routes answer without a 5xx.
+    const schedule = async (engagementId: string) => {
+      const id = `matrix-${engagementId}`;
+      await insertRegularSchedule(stack.pool, {
+        id,
+        engagementId,
+        kind: 'procedure',
+        title: 'Matrix probe',
+        procedure: { procedure: 'probe', hoursPerRun: 1 },
+        norm: null,
+      });
+      return id;
+    };
     const same = <T>(value: T): Record<Caller, T> => ({
       anonymous: value,
       admin: value,
@@ -90,6 +105,7 @@ describe('authorization: every operation × every role × own and other objects'
         other: 'ivan.eng',
       },
       key: { own: ownKeys, other: await spare('ivan.eng') },
+      schedule: { own: same(await schedule(ownEngagement!)), other: await schedule(otherEngagement!) },
       request: listed.body.items[0].id as string,
       artifact: { own: await upload(ownEngagement!), other: await upload(otherEngagement!) },
     };
@@ -159,6 +175,8 @@ describe('authorization: every operation × every role × own and other objects'
             text: 'Authorization matrix probe request.',
           },
         };
+      case 'backfillSchedule':
+        return { body: { from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z' } };
       case 'triageServiceRequest':
         return { body: { outcome: 'rejected', reason: 'matrix probe' } };
       default:

@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProjectData, projectSchemaName, type ProjectData } from '../../db/project-schema.ts';
 import { insertFixtureProject } from '../../db/queries/entitlement-fixtures.ts';
@@ -8,7 +10,10 @@ import type { ProcessSnapshot } from '../../definitions/model.ts';
 import { SPEC } from '../fixtures/import/spec.ts';
 import { plantedContentNetwork } from '../fixtures/networks/content-planted.ts';
 import { networkFixture } from '../fixtures/networks/load.ts';
+import { deleteRegularSchedule } from '../../activities/exchange/regular-schedules.ts';
+import { selectLiveSchedules } from '../../db/queries/schedules.ts';
 import { listArtifacts } from '../helpers/artifacts.ts';
+import { consumersProject } from '../helpers/consumers-project.ts';
 import { simulateReadings, twinNetwork } from '../helpers/calibration-network.ts';
 import { stepTrail } from '../helpers/engagements.ts';
 import { billingSteps, runServiceCase, type ServiceCase } from '../helpers/service-driver.ts';
@@ -31,6 +36,20 @@ const TWIN = twinNetwork();
 const GAUGES = Buffer.from(await simulateReadings(TWIN, { noiseM: 0.05, seed: 11 }));
 /** The course began two weeks ago: the reminder's wait is over and every day's task may be completed (not-before). */
 const twoWeeksAgo = () => new Date(Date.now() - 14 * 24 * 3600 * 1000).toISOString();
+
+const EXCHANGE_DIR = mkdtempSync(join(tmpdir(), 'potik-every-service-'));
+const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
+/** The exchange spec the LEAD writes: the project's consumers as CSV into a directory. */
+const exchangeSpec = (every: string) => `id: consumers-out
+title: Consumers to the billing system
+direction: out
+source: { kind: consumers }
+format: { kind: csv, delimiter: ';', encoding: cp1251, decimalMark: ',' }
+destination: { kind: directory, path: ${JSON.stringify(EXCHANGE_DIR)} }
+naming: consumers_{yyyy}{MM}{dd}{HH}{mm}{ss}.csv
+schedule: { every: ${every} }
+billing: { normPerRun: { ENG_I: 0.1 } }
+`;
 
 /**
  * A project of its own for a case whose data no other case may change (the demo projects are shared
@@ -66,10 +85,38 @@ const CASES: Record<string, ServiceCase> = {
       analyse: { result: { cause: 'Stale lock', recommendation: 'Clear stale locks nightly', dataLoss: false } },
     },
   },
+  // A regular procedure: its schedule opens the period's task twice, 3 s apart, then the engagement retires it.
   'custom-procedure': {
     customerId: 'kp-teplomerezha',
-    params: { request: 'Recalculate the heat losses of district 4', runs: 1 },
+    params: { request: 'Recalculate the heat losses of district 4', runs: 2, every: '3s', until: inSeconds(45) },
     steps: { scope: { result: { procedure: 'Run the heat-loss calculation per district', hoursPerRun: 8 } } },
+  },
+  'data-exchange': {
+    customerId: 'kp-vodokanal',
+    projectId: 'vodokanal-exchange',
+    params: { projectId: 'vodokanal-exchange', counterpart: 'Billing system', until: inSeconds(45) },
+    setup: (stack) => ownProject(stack, 'kp-vodokanal', 'vodokanal-exchange', consumersProject(20)),
+    steps: {
+      specify: { result: { spec: exchangeSpec('5s') } },
+      review: { result: { ok: true } },
+    },
+    artifacts: ['test/exchange-test-report.json', 'schedule/exchange-spec.yaml'],
+  },
+  // Runs the data exchange per site as a subprocess; the children keep their schedules (no end date).
+  integration: {
+    customerId: 'kp-teplomerezha',
+    params: { sites: ['integration-a', 'integration-b'] },
+    setup: async (stack) => {
+      for (const site of ['integration-a', 'integration-b'])
+        await ownProject(stack, 'kp-teplomerezha', site, consumersProject(5));
+    },
+    steps: {
+      architecture: { result: { design: 'Two sites replicate into the central data space' } },
+      'head-approval': { by: 'admin' },
+      'customer-approval': [{}, { by: 'admin' }],
+      specify: { result: { spec: exchangeSpec('1d') } },
+      review: { result: { ok: true } },
+    },
   },
   'data-import': {
     customerId: 'kp-vodokanal',
@@ -263,7 +310,13 @@ describe('every offered catalog service, end to end', () => {
   afterAll(async () => {
     // Workstation roles are cluster-wide: drop the ones this run made.
     if (stack) await dropRolesWithPrefix(stack.pool, rolePrefix(await currentDatabase(stack), 'project_vodokanal_ws'));
+    // Schedules the cases left (the integration's per-site exchanges have no end date).
+    if (stack) {
+      for (const row of await selectLiveSchedules(stack.pool))
+        await deleteRegularSchedule(stack.temporal.client, stack.pool, row.id, 'test teardown');
+    }
     await stack?.close();
+    rmSync(EXCHANGE_DIR, { recursive: true, force: true });
   });
 
   it('when the catalog is listed, then every offered definition has a case here and every case is offered', async () => {
@@ -287,7 +340,8 @@ describe('every offered catalog service, end to end', () => {
         .filter((s) => s.endsWith(':completed'))
         .map((s) => s.split(':')[0]!);
       const { rows } = await stack.pool.query<{ step_id: string }>(
-        'SELECT DISTINCT step_id FROM billing_entries WHERE engagement_id = $1',
+        // Runs of a schedule bill under `schedule:<id>`, not under a step of the engagement.
+        `SELECT DISTINCT step_id FROM billing_entries WHERE engagement_id = $1 AND step_id NOT LIKE 'schedule:%'`,
         [id],
       );
       expect(rows.map((r) => r.step_id).sort(), definitionId).toEqual(

@@ -10,7 +10,7 @@ import { apiClient, type TestStack } from './stack.ts';
  * that no page shows more than these answers allow.
  */
 export type Caller = 'anonymous' | 'admin' | 'pm' | 'engineer' | 'finance';
-export type Scope = 'engagement' | 'task' | 'user' | 'key' | null;
+export type Scope = 'engagement' | 'task' | 'user' | 'key' | 'schedule' | null;
 
 export const CALLERS: Record<Exclude<Caller, 'anonymous'>, string> = {
   admin: 'admin',
@@ -78,6 +78,13 @@ export const MATRIX: Record<string, { roles: Caller[] | 'public'; scope: Scope }
   downloadReleaseFile: { roles: 'public', scope: null },
   listServiceRequests: { roles: ['admin', 'pm'], scope: null },
   triageServiceRequest: { roles: ['admin', 'pm'], scope: null },
+  listSchedules: { roles: ['admin', 'pm'], scope: null },
+  getSchedule: { roles: ['admin', 'pm'], scope: 'schedule' },
+  pauseSchedule: { roles: ['admin', 'pm'], scope: 'schedule' },
+  unpauseSchedule: { roles: ['admin', 'pm'], scope: 'schedule' },
+  triggerSchedule: { roles: ['admin', 'pm'], scope: 'schedule' },
+  backfillSchedule: { roles: ['admin', 'pm'], scope: 'schedule' },
+  deleteSchedule: { roles: ['admin', 'pm'], scope: 'schedule' },
 };
 
 /** Who sees someone else's object of a scope (the rest get 404). */
@@ -86,6 +93,7 @@ export const SEES_OTHERS: Record<Exclude<Scope, null>, Caller[]> = {
   task: ['admin'],
   user: ['admin'],
   key: ['admin'],
+  schedule: ['admin'],
 };
 
 /**

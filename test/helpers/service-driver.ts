@@ -75,6 +75,11 @@ export async function runServiceCase(
     const put = await pm('PUT', `/v1/engagements/${id}/files/${name}`, bytes);
     expect(put.status, `${definitionId}: upload ${name}`).toBe(201);
   }
+  // Subprocesses run as child engagements of their own; the case answers their steps too.
+  const definition = await pm('GET', `/v1/definitions/${definitionId}`);
+  const children = Object.values((definition.body.snapshot as ProcessSnapshot).steps)
+    .filter((step) => step.kind === 'subprocess')
+    .map((step) => (step as { definition: string }).definition);
   const answered = new Set<string>();
   const occurrences = new Map<string, number>();
   const deadline = Date.now() + timeoutMs;
@@ -83,9 +88,14 @@ export async function runServiceCase(
     // The workflow's own state comes from a query, which a busy worker may not answer in time: ask again.
     if (detail.body.closedAt && detail.body.state) return { id, detail: detail.body };
     const { rows } = await stack.pool.query<OpenTask>(
+      // The engagement's tasks and those of its subprocesses (children of its definitions, launcher and customer).
       `SELECT id, step_id, kind, assignee_category, assignee_group, assignee_user, assignee_role FROM tasks
-       WHERE engagement_id = $1 AND status IN ('open', 'claimed') ORDER BY created_at, id`,
-      [id],
+       WHERE status IN ('open', 'claimed') AND (engagement_id = $1 OR engagement_id IN (
+         SELECT c.id FROM engagements c JOIN engagements p ON p.id = $1
+          WHERE c.idempotency_key LIKE 'child:%' AND c.definition_id = ANY($2::text[]) AND c.launched_by = p.launched_by
+            AND c.customer_id = p.customer_id AND c.created_at >= p.created_at))
+       ORDER BY created_at, id`,
+      [id, children],
     );
     for (const task of detail.body.closedAt ? [] : rows.filter((t) => !answered.has(t.id))) {
       const n = occurrences.get(task.step_id) ?? 0;
