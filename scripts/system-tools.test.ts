@@ -24,10 +24,11 @@ const DEBIAN = {
   'proj-bin': ['cs2cs', 'projinfo'],
   chromium: ['chromium'],
   'poppler-utils': ['pdftotext', 'pdffonts', 'pdftoppm'],
+  'libxml2-utils': ['xmllint'],
 };
 const PROJ = ['cs2cs', 'projinfo'];
 const POPPLER = ['pdftotext', 'pdffonts', 'pdftoppm'];
-const ALL = ['ogr2ogr', 'ogrinfo', 'pg_dump', 'pg_restore', ...PROJ, 'chromium', ...POPPLER];
+const ALL = ['ogr2ogr', 'ogrinfo', 'pg_dump', 'pg_restore', ...PROJ, 'chromium', ...POPPLER, 'xmllint'];
 
 describe('set-up of the system tools', () => {
   it('when every tool is there, then nothing is installed', () => {

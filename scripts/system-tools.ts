@@ -69,6 +69,13 @@ export const SYSTEM_TOOLS: readonly SystemTool[] = [
     purpose: 'reading the act PDF back in its tests (text, embedded fonts, rendering)',
     neededBy: ['test' as const],
   })),
+  {
+    command: 'xmllint',
+    env: 'XMLLINT',
+    debianPackage: 'libxml2-utils',
+    purpose: 'validating exchange files against the XSD a counterpart gives (docs/exchange.md)',
+    neededBy: ['start', 'test'],
+  },
 ];
 
 /** The system's package manager, as far as set-up needs it; injected so the decision can be tested. */
