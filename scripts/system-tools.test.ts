@@ -39,7 +39,7 @@ describe('set-up of the system tools', () => {
 
   it('when GDAL and the PostgreSQL client are missing and the user is root, then their packages are installed once each', () => {
     const { deps, installs, log } = machine({
-      binaries: ['chromium', ...PROJ, ...POPPLER],
+      binaries: ['chromium', ...PROJ, ...POPPLER, 'xmllint'],
       root: true,
       packageContents: DEBIAN,
     });
@@ -49,7 +49,7 @@ describe('set-up of the system tools', () => {
   });
 
   it('when the user may not install, then one message names every missing tool and the one command to run', () => {
-    const { deps, installs } = machine({ binaries: ['ogrinfo', ...PROJ, ...POPPLER], root: false });
+    const { deps, installs } = machine({ binaries: ['ogrinfo', ...PROJ, ...POPPLER, 'xmllint'], root: false });
     expect(() => ensureSystemTools('test', deps)).toThrow(
       'Potik needs ogr2ogr for data imports (GDAL); pg_dump, pg_restore for audit backups (PostgreSQL client tools); ' +
         'chromium for the browser suite, which are not installed. Install them with:\n' +
@@ -60,7 +60,10 @@ describe('set-up of the system tools', () => {
   });
 
   it('when npm start sets up, then the browser is not asked for', () => {
-    const { deps, installs } = machine({ binaries: ['ogr2ogr', 'ogrinfo', 'pg_dump', 'pg_restore'], root: true });
+    const { deps, installs } = machine({
+      binaries: ['ogr2ogr', 'ogrinfo', 'pg_dump', 'pg_restore', 'xmllint'],
+      root: true,
+    });
     expect(ensureSystemTools('start', deps)).toEqual([]);
     expect(installs).toEqual([]);
   });
@@ -77,7 +80,7 @@ describe('set-up of the system tools', () => {
 
   it('when the package is installed but the tool still does not run, then set-up fails saying which', () => {
     const { deps } = machine({
-      binaries: ['ogr2ogr', 'ogrinfo', 'pg_dump', 'pg_restore', ...PROJ, ...POPPLER],
+      binaries: ['ogr2ogr', 'ogrinfo', 'pg_dump', 'pg_restore', ...PROJ, ...POPPLER, 'xmllint'],
       root: true,
       packageContents: {},
     });

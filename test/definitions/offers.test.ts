@@ -47,7 +47,8 @@ inputs: { type: object }
 steps:
   - id: connect
     kind: subprocess
-    definition: release-delivery
+    definition: minimal
+    version: 1
 `;
 
 const YAML = { 'content-type': 'application/yaml' };
@@ -113,7 +114,7 @@ describe('definitions not offered yet', () => {
 
   it('when an admin publishes or validates a definition running one not offered, or naming no activity, then 422 names the step', async () => {
     const admin = apiClient(stack, 'admin');
-    await withdraw('release-delivery');
+    await withdraw('minimal');
     for (const path of ['/v1/definitions', '/v1/definitions/validate']) {
       const subprocess = await admin('POST', path, RUNS_EXCHANGE, YAML);
       expect(subprocess.status, path).toBe(422);
@@ -121,7 +122,7 @@ describe('definitions not offered yet', () => {
         expect.objectContaining({
           line: 9,
           column: 17,
-          message: expect.stringContaining("'release-delivery' version 1 is not offered yet"),
+          message: expect.stringContaining("'minimal' version 1 is not offered yet"),
         }),
       ]);
       const unknown = await admin('POST', path, PLANNED.replace('exchange.testInterface', 'foo.bar'), YAML);
@@ -131,7 +132,7 @@ describe('definitions not offered yet', () => {
       ]);
     }
     expect(await selectDefinition(stack.pool, 'api-exchange', null)).toBeNull();
-    await updateDefinitionOffer(stack.pool, { id: 'release-delivery', version: 1, notOfferedReason: null });
+    await updateDefinitionOffer(stack.pool, { id: 'minimal', version: 1, notOfferedReason: null });
   });
 
   it('when the catalog is published again, then whether each version is offered follows the work that exists, whatever the database said', async () => {
