@@ -179,6 +179,14 @@ describe('abuse: random and mutated bodies on every write route', () => {
         'triageServiceRequest',
         'uploadFile',
         'validateDefinition',
+        'defineMunicipalCrs',
+        'createRelease',
+        'uploadReleaseFile',
+        'pauseSchedule',
+        'unpauseSchedule',
+        'triggerSchedule',
+        'backfillSchedule',
+        'deleteSchedule',
       ].sort(),
     );
   });

@@ -146,7 +146,8 @@ describe('engagements: list, timeline and idempotent launch', () => {
     // Newest first: the seed made engagement n one second older than n−1.
     expect(seen).toEqual(seeded);
 
-    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    // Two days on in UTC is after tomorrow in Kyiv too, whatever the hour (Kyiv is ahead of UTC).
+    const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
     const none = await pm('GET', `/v1/engagements?customer=lubny-vodokanal&createdFrom=${tomorrow}`);
     expect(none.body.items).toEqual([]);
     const recent = await pm(
