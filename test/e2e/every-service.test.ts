@@ -325,7 +325,9 @@ describe('every offered catalog service, end to end', () => {
     expect(Object.keys(CASES).sort()).toEqual(offered.sort());
   });
 
-  it.concurrent.each(Object.entries(CASES))(
+  // One case at a time: fifteen engagements at once on one worker, with the exchange schedules firing,
+  // made a data-import run stall on a replay during a state query (an open defect, see the notes).
+  it.each(Object.entries(CASES))(
     'when %s is launched and its people do their steps, then it completes with its ledger rows and artifacts',
     async (definitionId, c) => {
       const { id, detail } = await runServiceCase(stack, definitionId, c);
